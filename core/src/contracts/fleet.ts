@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { redisKeys } from './redis-keys.js';
+import { HOSTS, LINK_TYPES, WORKER_KINDS } from './worker-kinds.js';
+
+const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+const LinkSpecSchema = z.strictObject({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  type: z.enum(LINK_TYPES),
+});
+
+const WorkerSpecInputSchema = z.strictObject({
+  name: z.string().regex(WORKER_NAME, 'letters, digits, "_", "." and "-" only (max 64)'),
+  kind: z.enum(WORKER_KINDS),
+  host: z.enum(HOSTS).default('windows'),
+  /** Pending-job list. Default: `queue:<name>` for render workers, none for the others. */
+  queue: z.string().min(1).nullable().optional(),
+  /** The pipe drawn for this worker. Default by kind (SPEC §1); `null` draws none. */
+  link: LinkSpecSchema.nullable().optional(),
+});
+
+/** A fleet file: which workers exist and how the panel draws them. */
+export const FleetFileSchema = z
+  .strictObject({
+    workers: z.array(WorkerSpecInputSchema).min(1, 'at least one worker'),
+  })
+  .superRefine((fleet, ctx) => {
+    const seen = new Set<string>();
+    fleet.workers.forEach((worker, index) => {
+      if (seen.has(worker.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workers', index, 'name'],
+          message: `duplicate worker "${worker.name}"`,
+        });
+      }
+      seen.add(worker.name);
+    });
+  })
+  .meta({ id: 'FleetFile', title: 'Fleet file' });
+
+export type FleetFileInput = z.input<typeof FleetFileSchema>;
+
+export interface LinkSpec {
+  from: string;
+  to: string;
+  type: z.infer<typeof LinkSpecSchema>['type'];
+}
+
+/** A worker of the fleet with every default filled in. */
+export interface WorkerSpec {
+  name: string;
+  kind: z.infer<typeof WorkerSpecInputSchema>['kind'];
+  host: z.infer<typeof WorkerSpecInputSchema>['host'];
+  queue: string | null;
+  link: LinkSpec | null;
+}
+
+export interface Fleet {
+  workers: WorkerSpec[];
+}
+
+function defaultLink(name: string, kind: WorkerSpec['kind']): LinkSpec | null {
+  if (kind === 'render') return { from: 'nas', to: name, type: 'redis-queue' };
+  if (kind === 'trader') return { from: name, to: 'nas-stock', type: 'http-pull' };
+  return null;
+}
+
+/** A worker that beats but is not in the fleet file: shown on the Windows node, no pipe. */
+export function unlistedWorker(name: string, kind: WorkerSpec['kind']): WorkerSpec {
+  return { name, kind, host: 'windows', queue: null, link: null };
+}
+
+export class FleetConfigError extends Error {
+  override name = 'FleetConfigError';
+}
+
+/** Validates a parsed fleet file and fills in defaults; the error names every bad field. */
+export function parseFleet(input: unknown, source = 'fleet file'): Fleet {
+  const result = FleetFileSchema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `  ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+    );
+    throw new FleetConfigError(`${source} is invalid:\n${problems.join('\n')}`);
+  }
+  return {
+    workers: result.data.workers.map((worker) => ({
+      name: worker.name,
+      kind: worker.kind,
+      host: worker.host,
+      queue:
+        worker.queue === undefined
+          ? worker.kind === 'render'
+            ? redisKeys.defaultQueue(worker.name)
+            : null
+          : worker.queue,
+      link: worker.link === undefined ? defaultLink(worker.name, worker.kind) : worker.link,
+    })),
+  };
+}
+
+/** The six workers of SPEC §1. */
+export const DEFAULT_FLEET: Fleet = parseFleet({
+  workers: [
+    { name: 'music-render', kind: 'render' },
+    { name: 'video-render', kind: 'render' },
+    { name: 'image-render', kind: 'render' },
+    { name: 'insta-render', kind: 'render' },
+    { name: 'task-watcher', kind: 'watcher' },
+    { name: 'ai_trade', kind: 'trader' },
+  ],
+});

@@ -1,0 +1,20 @@
+/** Redis key names written by the workers (SPEC §1, LOCKED). */
+export const redisKeys = {
+  heartbeat: (worker: string) => `worker:${worker}:heartbeat`,
+  queuePaused: 'queue:paused',
+  defaultQueue: (worker: string) => `queue:${worker}`,
+  deadLetter: (queue: string) => `dead_letter:${queue}`,
+  processingPrefix: (queue: string) => `processing:${queue}:`,
+} as const;
+
+const HEARTBEAT_KEY = /^worker:(.+):heartbeat$/;
+
+/** The worker name of a heartbeat key, or null when the key is not one. */
+export function workerOfHeartbeatKey(key: string): string | null {
+  return HEARTBEAT_KEY.exec(key)?.[1] ?? null;
+}
+
+/** Heartbeat TTL the workers set (SPEC §1): a key older than this has vanished. */
+export const HEARTBEAT_TTL_S = 45;
+/** How often the workers beat (SPEC §1). */
+export const HEARTBEAT_INTERVAL_S = 15;
