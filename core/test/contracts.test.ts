@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import {
+  beatAge,
+  DEFAULT_FLEET,
+  FleetConfigError,
+  jsonSchemaFiles,
+  type LinkStatus,
+  type LinkType,
+  linkStatus,
+  parseFleet,
+  parseHeartbeat,
+  STATES_BY_KIND,
+} from '@fleet/core';
+import { describe, expect, it } from 'vitest';
+
+const beat = (overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    name: 'image-render',
+    kind: 'render',
+    state: 'idle',
+    ts: '2026-11-26T06:00:00.123456Z',
+    last_job_at: null,
+    jobs_done: 3,
+    jobs_failed: 0,
+    ...overrides,
+  });
+
+describe('parseHeartbeat', () => {
+  it.each(
+    Object.entries(STATES_BY_KIND).flatMap(([kind, states]) =>
+      states.map((state) => ({ kind, state })),
+    ),
+  )('accepts $kind in state $state', ({ kind, state }) => {
+    expect(parseHeartbeat(beat({ kind, state }))).toMatchObject({ ok: true });
+  });
+
+  it('keeps fields a worker adds (contract is additive)', () => {
+    const parsed = parseHeartbeat(beat({ gpu: 'rtx', mode: 'trading' }));
+    expect(parsed.ok && parsed.heartbeat).toMatchObject({ gpu: 'rtx', mode: 'trading' });
+  });
+
+  it.each([
+    ['not JSON', '{"name":', /not valid JSON/],
+    ['a JSON array', '[1,2]', /wrong shape/],
+    ['a missing field', beat({ jobs_done: undefined }), /jobs_done/],
+    ['a string counter', beat({ jobs_done: '3' }), /jobs_done/],
+    ['a negative counter', beat({ jobs_failed: -1 }), /jobs_failed/],
+    ['a fractional counter', beat({ jobs_done: 1.5 }), /jobs_done/],
+    ['an unknown kind', beat({ kind: 'miner' }), /kind/],
+    ['a state of another kind', beat({ state: 'market_open' }), /state "market_open"/],
+    ['a ts without Z', beat({ ts: '2026-11-26T06:00:00' }), /ts/],
+    ['a ts with an offset', beat({ ts: '2026-11-26T06:00:00+09:00' }), /ts/],
+    ['a ts that is not a date', beat({ ts: 'yesterday' }), /ts/],
+    ['a 1 MB value', beat({ pad: 'x'.repeat(1024 * 1024) }), /too large/],
+  ])('rejects %s with a reason', (_case, raw, reason) => {
+    const parsed = parseHeartbeat(raw);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.error).toMatch(reason);
+  });
+});
+
+describe('linkStatus (SPEC §2, first match wins)', () => {
+  it.each<[LinkType, boolean, string | null, number, LinkStatus]>([
+    ['redis-queue', false, null, 0, 'down'],
+    ['redis-queue', false, 'paused', 5, 'down'],
+    ['redis-queue', true, 'paused', 5, 'paused'],
+    ['redis-queue', true, 'busy', 2, 'degraded'],
+    ['redis-queue', true, 'idle', 0, 'healthy'],
+    ['redis-queue', true, 'busy', 0, 'healthy'],
+    ['http-pull', true, 'market_closed', 3, 'healthy'],
+    ['http-pull', false, null, 0, 'down'],
+  ])('%s alive=%s state=%s dead_letter=%i → %s', (type, alive, state, deadLetter, expected) => {
+    expect(linkStatus(type, { alive, state, dead_letter: deadLetter })).toBe(expected);
+  });
+});
+
+describe('beatAge', () => {
+  const now = Date.parse('2026-11-26T06:00:10.000Z');
+  it.each([
+    ['a beat 3.9 s old', '2026-11-26T06:00:06.100Z', { age_s: 3, clock_skew_s: null }],
+    ['a beat this instant', '2026-11-26T06:00:10.000Z', { age_s: 0, clock_skew_s: null }],
+    ['a beat 0.5 s ahead (jitter)', '2026-11-26T06:00:10.500Z', { age_s: 0, clock_skew_s: null }],
+    ['a beat 90 s ahead', '2026-11-26T06:01:40.000Z', { age_s: 0, clock_skew_s: 90 }],
+  ])('%s', (_case, ts, expected) => {
+    expect(beatAge(Date.parse(ts), now)).toEqual(expected);
+  });
+});
+
+describe('parseFleet', () => {
+  it('the default fleet is the six workers of SPEC §1 with their links', () => {
+    expect(
+      DEFAULT_FLEET.workers.map((w) => [
+        w.name,
+        w.kind,
+        w.queue,
+        w.link && `${w.link.from}>${w.link.to}:${w.link.type}`,
+      ]),
+    ).toEqual([
+      ['music-render', 'render', 'queue:music-render', 'nas>music-render:redis-queue'],
+      ['video-render', 'render', 'queue:video-render', 'nas>video-render:redis-queue'],
+      ['image-render', 'render', 'queue:image-render', 'nas>image-render:redis-queue'],
+      ['insta-render', 'render', 'queue:insta-render', 'nas>insta-render:redis-queue'],
+      ['task-watcher', 'watcher', null, null],
+      ['ai_trade', 'trader', null, 'ai_trade>nas-stock:http-pull'],
+    ]);
+  });
+
+  it.each([
+    ['no workers', { workers: [] }, /workers: at least one worker/],
+    ['an unknown kind', { workers: [{ name: 'a', kind: 'miner' }] }, /workers\.0\.kind/],
+    ['a bad name', { workers: [{ name: 'a b', kind: 'render' }] }, /workers\.0\.name/],
+    [
+      'an unknown host',
+      { workers: [{ name: 'a', kind: 'render', host: 'mac' }] },
+      /workers\.0\.host/,
+    ],
+    [
+      'a duplicate name',
+      {
+        workers: [
+          { name: 'a', kind: 'render' },
+          { name: 'a', kind: 'trader' },
+        ],
+      },
+      /workers\.1\.name: duplicate worker "a"/,
+    ],
+    ['a typo in a field', { workers: [{ name: 'a', kind: 'render', queu: 'q' }] }, /queu/],
+  ])('rejects %s, naming the field', (_case, input, message) => {
+    expect(() => parseFleet(input, 'fleet.yml')).toThrow(FleetConfigError);
+    expect(() => parseFleet(input, 'fleet.yml')).toThrow(message);
+  });
+});
+
+describe('JSON Schema files', () => {
+  it.each(Object.entries(jsonSchemaFiles()))(
+    'core/schema/%s is the committed output of `npm run schemas -w core`',
+    (file, generated) => {
+      const committed = readFileSync(new URL(`../schema/${file}`, import.meta.url), 'utf8');
+      expect(committed).toBe(generated);
+    },
+  );
+});

@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_FLEET, FleetConfigError, loadFleet } from '@fleet/core';
+import { describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'fleet-file-'));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('loadFleet', () => {
+  it('is the default fleet when FLEET_CONFIG is unset', () => {
+    expect(loadFleet(undefined)).toBe(DEFAULT_FLEET);
+  });
+
+  it('reads YAML and fills defaults', () => {
+    const path = file(
+      'fleet.yml',
+      'workers:\n  - name: gpu-render\n    kind: render\n  - name: bot\n    kind: trader\n    host: nas\n',
+    );
+    expect(loadFleet(path).workers).toEqual([
+      {
+        name: 'gpu-render',
+        kind: 'render',
+        host: 'windows',
+        queue: 'queue:gpu-render',
+        link: { from: 'nas', to: 'gpu-render', type: 'redis-queue' },
+      },
+      {
+        name: 'bot',
+        kind: 'trader',
+        host: 'nas',
+        queue: null,
+        link: { from: 'bot', to: 'nas-stock', type: 'http-pull' },
+      },
+    ]);
+  });
+
+  it('reads JSON', () => {
+    const path = file('fleet.json', '{"workers":[{"name":"w","kind":"watcher"}]}');
+    expect(loadFleet(path).workers.map((w) => w.name)).toEqual(['w']);
+  });
+
+  it.each([
+    ['a missing file', join(dir, 'absent.yml'), /FLEET_CONFIG: cannot read .*absent\.yml/],
+    ['a file that does not parse', file('broken.json', '{"workers": ['), /does not parse/],
+    ['an invalid fleet', file('bad.yml', 'workers:\n  - name: x\n'), /workers\.0\.kind/],
+  ])('rejects %s with a message naming FLEET_CONFIG', (_case, path, message) => {
+    expect(() => loadFleet(path)).toThrow(FleetConfigError);
+    expect(() => loadFleet(path)).toThrow(message);
+  });
+});
