@@ -1,0 +1,95 @@
+import { type Heartbeat, MAX_HEARTBEAT_BYTES, parseHeartbeat } from './contracts/heartbeat.js';
+import { beatAge } from './contracts/link-status.js';
+import type { WorkerStatus } from './contracts/status-document.js';
+import type { WorkerReading } from './pipeline-plan.js';
+
+export interface WorkerOutcome {
+  status: WorkerStatus;
+  /** The heartbeat, when one was present and valid. */
+  heartbeat: Heartbeat | null;
+}
+
+/**
+ * SPEC §2 for one worker, from what one collection read. `alive` means a string heartbeat key
+ * exists (the worker is SETting it), even when its content is unreadable; a key of another type
+ * is not a heartbeat any worker wrote. `lastBeatAt` is the `ts` of the last valid heartbeat seen,
+ * kept so a dead worker still says when it last beat.
+ */
+export function workerStatus(
+  reading: WorkerReading,
+  nowMs: number,
+  lastBeatAt: string | null,
+): WorkerOutcome {
+  const { spec, inFleet } = reading.target;
+  const base: WorkerStatus = {
+    name: spec.name,
+    kind: spec.kind,
+    alive: false,
+    state: null,
+    last_beat_age_s: null,
+    queue_depth: reading.queueDepth,
+    dead_letter: reading.deadLetter,
+    processing: reading.processing,
+    jobs_done: 0,
+    jobs_failed: 0,
+    last_job_at: null,
+    host: spec.host,
+    queue: spec.queue,
+    in_fleet: inFleet,
+    last_beat_at: lastBeatAt,
+    mode: null,
+    heartbeat_error: null,
+    queue_error: reading.queueErrors.length > 0 ? reading.queueErrors.join('; ') : null,
+    clock_skew_s: null,
+  };
+  const beat = reading.heartbeat;
+  switch (beat.status) {
+    case 'missing':
+      return { status: base, heartbeat: null };
+    case 'unreadable':
+      return { status: { ...base, heartbeat_error: beat.error }, heartbeat: null };
+    case 'too_large':
+      return {
+        status: {
+          ...base,
+          alive: true,
+          heartbeat_error: `value too large (${beat.bytes} bytes, limit ${MAX_HEARTBEAT_BYTES})`,
+        },
+        heartbeat: null,
+      };
+    case 'present':
+      break;
+  }
+  const invalid = (error: string): WorkerOutcome => ({
+    status: { ...base, alive: true, heartbeat_error: error },
+    heartbeat: null,
+  });
+  const parsed = parseHeartbeat(beat.raw);
+  if (!parsed.ok) return invalid(parsed.error);
+  const heartbeat = parsed.heartbeat;
+  if (heartbeat.name !== spec.name) {
+    return invalid(`name "${heartbeat.name}" does not match its key (worker ${spec.name})`);
+  }
+  if (inFleet && heartbeat.kind !== spec.kind) {
+    return invalid(`kind "${heartbeat.kind}" but the fleet file says ${spec.kind}`);
+  }
+  const tsMs = Date.parse(heartbeat.ts);
+  if (Number.isNaN(tsMs)) return invalid(`ts "${heartbeat.ts}" is not a date`);
+  const age = beatAge(tsMs, nowMs);
+  return {
+    status: {
+      ...base,
+      kind: heartbeat.kind,
+      alive: true,
+      state: heartbeat.state,
+      last_beat_age_s: age.age_s,
+      jobs_done: heartbeat.jobs_done,
+      jobs_failed: heartbeat.jobs_failed,
+      last_job_at: heartbeat.last_job_at,
+      last_beat_at: heartbeat.ts,
+      mode: heartbeat.mode ?? null,
+      clock_skew_s: age.clock_skew_s,
+    },
+    heartbeat,
+  };
+}
