@@ -89,6 +89,8 @@ export interface CollectionSnapshot {
   totals: CollectorTotals;
 }
 
+const CONNECTION_OUTCOMES = ['ready', 'error', 'close'] as const;
+
 interface ScanState {
   pass: ScanPass;
   finishedAtMs: number;
@@ -172,10 +174,10 @@ export class Collector {
   async collectSnapshot(): Promise<CollectionSnapshot> {
     const started = performance.now();
     const cost: Cost = { roundTrips: 0, commands: 0 };
-    let reading: PipelineReading;
+    let read: { reading: PipelineReading; scan: ScanState | undefined };
     try {
       if (this.closed) throw new Error('collector is closed');
-      reading = await withTimeout(
+      read = await withTimeout(
         this.read(cost),
         this.collectTimeoutMs,
         `collection timed out after ${this.collectTimeoutMs} ms`,
@@ -183,7 +185,7 @@ export class Collector {
     } catch (error) {
       return this.failed(this.describeFailure(error as Error), performance.now() - started, cost);
     }
-    return this.succeeded(reading, performance.now() - started, cost);
+    return this.succeeded(read.reading, read.scan, performance.now() - started, cost);
   }
 
   /** Stops starting SCAN passes and waits for a running one. Safe to call twice. */
@@ -197,7 +199,26 @@ export class Collector {
     this.connectionError = error.message;
   };
 
-  private async read(cost: Cost): Promise<PipelineReading> {
+  /** Waits out a connection attempt in progress (e.g. right after start), not a reconnect backoff. */
+  private async settleConnection(): Promise<void> {
+    if (!['wait', 'connecting', 'connect'].includes(this.redis.status)) return;
+    const settledConnection = new Promise<void>((resolve) => {
+      const settled = () => {
+        for (const event of CONNECTION_OUTCOMES) this.redis.off(event, settled);
+        resolve();
+      };
+      for (const event of CONNECTION_OUTCOMES) this.redis.once(event, settled);
+    });
+    // A lazy client connects only when asked; its outcome arrives through the events above.
+    if (this.redis.status === 'wait') this.redis.connect().catch(() => undefined);
+    await settledConnection;
+  }
+
+  /** Reads Redis; also returns the SCAN result whose keys the pipeline read. */
+  private async read(
+    cost: Cost,
+  ): Promise<{ reading: PipelineReading; scan: ScanState | undefined }> {
+    await this.settleConnection();
     if (this.keyspaceSize === undefined) {
       this.keyspaceSize = await this.redis.dbsize();
       cost.roundTrips += 1;
@@ -207,7 +228,8 @@ export class Collector {
       const deadlineMs = Math.min(this.scanDeadlineMs, this.collectTimeoutMs / 2);
       await this.runScan(deadlineMs, cost);
     }
-    const plan = planPipeline(this.targets());
+    const scan = this.scan;
+    const plan = planPipeline(this.targets(scan));
     const replies = (await this.redis.pipeline(plan.commands).exec()) as PipelineReply[] | null;
     cost.roundTrips += 1;
     cost.commands += plan.commands.length;
@@ -215,7 +237,7 @@ export class Collector {
     // A reply error (WRONGTYPE, NOPERM) concerns one key; any other error means Redis is gone.
     const lost = replies.find(([error]) => error !== null && error.name !== 'ReplyError');
     if (lost?.[0]) throw lost[0];
-    return readPipeline(plan, replies);
+    return { reading: readPipeline(plan, replies), scan };
   }
 
   /** Runs one SCAN pass and keeps what it found. A reply error is logged, not fatal. */
@@ -289,8 +311,8 @@ export class Collector {
     return null;
   }
 
-  private targets(): WorkerTarget[] {
-    const processing = this.scan?.processingByQueue;
+  private targets(scan: ScanState | undefined): WorkerTarget[] {
+    const processing = scan?.processingByQueue;
     const listed = this.fleet.workers.map((spec) => ({
       spec,
       inFleet: true,
@@ -302,7 +324,12 @@ export class Collector {
     return [...listed, ...unlisted];
   }
 
-  private succeeded(reading: PipelineReading, durationMs: number, cost: Cost): CollectionSnapshot {
+  private succeeded(
+    reading: PipelineReading,
+    scan: ScanState | undefined,
+    durationMs: number,
+    cost: Cost,
+  ): CollectionSnapshot {
     const nowMs = this.now();
     const generatedAt = new Date(nowMs).toISOString();
     const workers: WorkerStatus[] = reading.workers.map((worker) => {
@@ -357,7 +384,7 @@ export class Collector {
       stale: false,
       last_ok_at: generatedAt,
       collect_duration_ms: round(durationMs),
-      scan: this.scanInfo(nowMs),
+      scan: scanInfo(scan, nowMs),
     };
     this.lastGood = document;
     this.startBackgroundScanIfDue(nowMs);
@@ -385,7 +412,7 @@ export class Collector {
       stale: true,
       last_ok_at: this.lastGood?.last_ok_at ?? null,
       collect_duration_ms: round(durationMs),
-      scan: this.scanInfo(nowMs),
+      scan: scanInfo(this.scan, nowMs),
     };
     const stats: CollectionStats = {
       ok: false,
@@ -426,19 +453,6 @@ export class Collector {
       });
   }
 
-  private scanInfo(nowMs: number): ScanInfo | null {
-    if (!this.scan) return null;
-    const { pass, finishedAtMs } = this.scan;
-    return {
-      complete: pass.complete,
-      stopped_by: pass.stoppedBy,
-      keys_scanned: pass.keysScanned,
-      duration_ms: round(pass.durationMs),
-      finished_at: new Date(finishedAtMs).toISOString(),
-      age_s: Math.max(0, Math.floor((nowMs - finishedAtMs) / 1000)),
-    };
-  }
-
   /** Logs a worker's input errors when they change, not on every collection. */
   private logErrorChange(subject: string, errors: (string | null)[]): void {
     const current = errors.filter((error) => error !== null).join('; ');
@@ -455,6 +469,19 @@ export class Collector {
       queueErrorsByWorker: { ...this.totals.queueErrorsByWorker },
     };
   }
+}
+
+function scanInfo(scan: ScanState | undefined, nowMs: number): ScanInfo | null {
+  if (!scan) return null;
+  const { pass, finishedAtMs } = scan;
+  return {
+    complete: pass.complete,
+    stopped_by: pass.stoppedBy,
+    keys_scanned: pass.keysScanned,
+    duration_ms: round(pass.durationMs),
+    finished_at: new Date(finishedAtMs).toISOString(),
+    age_s: Math.max(0, Math.floor((nowMs - finishedAtMs) / 1000)),
+  };
 }
 
 function increment(counts: Record<string, number>, key: string): void {
