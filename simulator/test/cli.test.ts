@@ -1,0 +1,125 @@
+import { freePort, TestRedisServer } from '@fleet/core/testing';
+import { SCENARIO_NAMES } from '@fleet/simulator';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runTs } from './support/child-process.js';
+
+const CLI = 'simulator/src/cli.ts';
+const FAST = ['--speed', '50', '--beat-interval', '0.2', '--ttl', '1'];
+const ALL = [
+  'music-render',
+  'video-render',
+  'image-render',
+  'insta-render',
+  'task-watcher',
+  'ai_trade',
+];
+
+let server: TestRedisServer;
+let redis: Redis;
+
+beforeAll(async () => {
+  server = await TestRedisServer.start();
+  redis = server.client();
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.stop();
+});
+beforeEach(async () => {
+  await redis.flushall();
+});
+
+const env = (extra: Record<string, string> = {}) => ({
+  ...process.env,
+  REDIS_URL: server.url,
+  ...extra,
+});
+const heartbeatKeys = () => redis.keys('worker:*:heartbeat');
+
+describe('fleet-simulate CLI', () => {
+  it('--help lists every scenario and each flag with its environment twin', async () => {
+    const cli = runTs(CLI, ['--help'], env());
+    expect(await cli.exited).toBe(0);
+    for (const name of SCENARIO_NAMES) expect(cli.output()).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const twin of [
+      'REDIS_URL',
+      'SIM_SCENARIO',
+      'SIM_WORKERS',
+      'SIM_SPEED',
+      'SIM_BEAT_INTERVAL_S',
+      'SIM_TTL_S',
+      'SIM_ON_EXIT',
+    ]) {
+      expect(cli.output().replace(/\s+/g, ' ')).toContain(`env: ${twin}`);
+    }
+  });
+
+  it.each([
+    ['a speed that is not a number', { SIM_SPEED: 'fast' }, /SIM_SPEED/],
+    ['an unknown scenario', { SIM_SCENARIO: 'chaos' }, /SIM_SCENARIO/],
+    ['a fractional TTL', { SIM_TTL_S: '2.5' }, /SIM_TTL_S/],
+    [
+      'a beat interval not under the TTL',
+      { SIM_TTL_S: '2', SIM_BEAT_INTERVAL_S: '3' },
+      /SIM_BEAT_INTERVAL_S.*SIM_TTL_S/,
+    ],
+    ['a URL that is not Redis', { REDIS_URL: 'http://localhost' }, /REDIS_URL/],
+    [
+      'scale mode with a scenario',
+      { SIM_WORKERS: '5', SIM_SCENARIO: 'busy' },
+      /SIM_WORKERS.*SIM_SCENARIO/,
+    ],
+  ])('refuses %s, naming the variable', async (_case, extra, message) => {
+    const cli = runTs(CLI, [], env(extra));
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toMatch(message);
+  });
+
+  it('exits 1 with a message when Redis cannot be reached', async () => {
+    const cli = runTs(CLI, [], env({ REDIS_URL: `redis://:secret@127.0.0.1:${await freePort()}` }));
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toContain('cannot reach Redis');
+    expect(cli.output()).not.toContain('secret');
+  });
+
+  it('plays a scenario and, on Ctrl-C, removes what it wrote, says so and exits 0', async () => {
+    const cli = runTs(CLI, ['--scenario', 'trading-pause', ...FAST], env());
+    await vi.waitFor(
+      async () => {
+        expect(await heartbeatKeys()).toHaveLength(6);
+        expect(await redis.get('queue:paused')).toBe('1');
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output()).toMatch(
+      /cleaned up: deleted 6 heartbeats, \d+ simulated jobs, queue:paused/,
+    );
+    expect(await redis.keys('*')).toEqual([]);
+  });
+
+  it('with --on-exit keep, leaves the beats to expire, as dead workers', async () => {
+    const cli = runTs(CLI, ['--scenario', 'healthy', '--on-exit', 'keep', ...FAST], env());
+    await vi.waitFor(async () => expect(await heartbeatKeys()).toHaveLength(6), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output()).toContain('left keys in place');
+    expect((await heartbeatKeys()).sort()).toEqual(ALL.map((n) => `worker:${n}:heartbeat`).sort());
+    await vi.waitFor(async () => expect(await heartbeatKeys()).toEqual([]), { timeout: 3_000 });
+  });
+
+  it('--workers N beats N render workers until stopped, then cleans up', async () => {
+    const cli = runTs(CLI, ['--workers', '40', '--beat-interval', '0.2', '--ttl', '1'], env());
+    await cli.waitFor(/scale mode: 40 render workers beating/);
+    expect(await heartbeatKeys()).toHaveLength(40);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output()).toMatch(/cleaned up: deleted \d+ keys/);
+    expect(await redis.dbsize()).toBe(0);
+  });
+});

@@ -1,0 +1,276 @@
+import { type Heartbeat, HeartbeatSchema } from '@fleet/core/contracts';
+import { TestRedisServer } from '@fleet/core/testing';
+import {
+  buildScenario,
+  FleetSimulator,
+  type Phase,
+  runScenario,
+  SCENARIO_NAMES,
+  type ScenarioName,
+} from '@fleet/simulator';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+/** Contract timings shrunk ~100×, so a scenario plays in a second or two. */
+const FAST = { beatIntervalMs: 100, ttlS: 1, jobMs: 30, pollMs: 20 };
+const SPEED = 100;
+const RENDER = ['music-render', 'video-render', 'image-render', 'insta-render'];
+const ALL = [...RENDER, 'task-watcher', 'ai_trade'];
+const WAIT = { timeout: 10_000, interval: 10 };
+
+let server: TestRedisServer;
+let redis: Redis;
+
+beforeAll(async () => {
+  server = await TestRedisServer.start();
+  redis = server.client();
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.stop();
+});
+beforeEach(async () => {
+  await redis.flushall();
+});
+
+async function beat(name: string): Promise<Heartbeat | null> {
+  const raw = await redis.get(`worker:${name}:heartbeat`);
+  return raw === null ? null : HeartbeatSchema.parse(JSON.parse(raw));
+}
+
+const llen = (key: string) => redis.llen(key);
+
+async function processingCount(worker: string): Promise<number> {
+  const keys = await redis.keys(`processing:queue:${worker}:*`);
+  const lengths = await Promise.all(keys.map((key) => redis.llen(key)));
+  return lengths.reduce((a, b) => a + b, 0);
+}
+
+/** Plays `name` in the background while `check` watches Redis, then stops and cleans up. */
+async function play(name: ScenarioName, check: (phases: string[]) => Promise<void>): Promise<void> {
+  const sim = new FleetSimulator({ redis, ...FAST });
+  const stop = new AbortController();
+  const phases: string[] = [];
+  sim.start();
+  const run = runScenario(sim, buildScenario(name), {
+    speed: SPEED,
+    signal: stop.signal,
+    onPhase: (phase: Phase) => phases.push(phase.name),
+  });
+  try {
+    await check(phases);
+  } finally {
+    stop.abort();
+    await run;
+    await sim.close({ cleanup: true });
+  }
+}
+
+describe('scenarios drive the keys of SPEC §1', () => {
+  it('healthy: six schema-valid beats, jobs flowing, no pause', async () => {
+    await play('healthy', async () => {
+      await vi.waitFor(async () => {
+        const beats = await Promise.all(ALL.map(beat));
+        expect(beats.map((b) => b?.state)).toEqual([
+          ...RENDER.map(() => expect.stringMatching(/^(idle|busy)$/)),
+          'free',
+          'market_open',
+        ]);
+        expect(beats[4]?.mode).toBe('free');
+        const done = beats.slice(0, 4).reduce((sum, b) => sum + (b?.jobs_done ?? 0), 0);
+        expect(done).toBeGreaterThan(0);
+      }, WAIT);
+      expect(await redis.exists('queue:paused')).toBe(0);
+      for (const name of RENDER) expect(await llen(`dead_letter:queue:${name}`)).toBe(0);
+    });
+  });
+
+  it('busy: bursts give queue depth, busy workers and in-flight jobs', async () => {
+    await play('busy', async () => {
+      await vi.waitFor(async () => {
+        const states = await Promise.all(RENDER.map(async (name) => (await beat(name))?.state));
+        expect(states).toContain('busy');
+        const depths = await Promise.all(RENDER.map((name) => llen(`queue:${name}`)));
+        expect(Math.max(...depths)).toBeGreaterThan(0);
+        const inFlight = await Promise.all(RENDER.map(processingCount));
+        expect(Math.max(...inFlight)).toBeGreaterThan(0);
+      }, WAIT);
+    });
+  });
+
+  it('trading-pause: queue:paused "1" with a TTL, watcher mode, render paused, queues pile up', async () => {
+    await play('trading-pause', async () => {
+      await vi.waitFor(async () => {
+        expect(await redis.get('queue:paused')).toBe('1');
+        const ttl = await redis.pttl('queue:paused');
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(FAST.ttlS * 1000);
+        expect(await beat('task-watcher')).toMatchObject({ state: 'trading', mode: 'trading' });
+        for (const name of RENDER) expect((await beat(name))?.state).toBe('paused');
+      }, WAIT);
+      const before = await Promise.all(RENDER.map((name) => llen(`queue:${name}`)));
+      await vi.waitFor(async () => {
+        const after = await Promise.all(RENDER.map((name) => llen(`queue:${name}`)));
+        expect(after.reduce((a, b) => a + b)).toBeGreaterThan(before.reduce((a, b) => a + b));
+      }, WAIT);
+      // The pause outlives several TTLs: the watcher keeps refreshing it.
+      await new Promise((resolve) => setTimeout(resolve, FAST.ttlS * 1000 * 1.5));
+      expect(await redis.get('queue:paused')).toBe('1');
+      for (const name of RENDER) expect(await processingCount(name)).toBe(0);
+    });
+  });
+
+  it('worker-death: the victim stops beating and its key expires; the rest live on', async () => {
+    await play('worker-death', async (phases) => {
+      await vi.waitFor(() => expect(phases).toContain('worker-death'), WAIT);
+      const dyingAt = Date.now();
+      await vi.waitFor(async () => expect(await beat('video-render')).toBeNull(), WAIT);
+      // Expiry, not deletion: the key lived on after the crash until its TTL ran out.
+      expect(Date.now() - dyingAt).toBeGreaterThan(FAST.ttlS * 1000 - FAST.beatIntervalMs - 50);
+      for (const name of ALL.filter((n) => n !== 'video-render')) {
+        expect(await beat(name), name).not.toBeNull();
+      }
+    });
+  });
+
+  it('dead-letters: the failing worker dead-letters jobs, and they pile up', async () => {
+    await play('dead-letters', async () => {
+      let first = 0;
+      await vi.waitFor(async () => {
+        first = await llen('dead_letter:queue:image-render');
+        expect(first).toBeGreaterThan(0);
+      }, WAIT);
+      await vi.waitFor(async () => {
+        expect(await llen('dead_letter:queue:image-render')).toBeGreaterThan(first);
+        expect((await beat('image-render'))?.jobs_failed).toBeGreaterThan(0);
+      }, WAIT);
+      expect(await beat('ai_trade')).toMatchObject({ state: 'market_closed' });
+      for (const name of RENDER.filter((n) => n !== 'image-render')) {
+        expect(await llen(`dead_letter:queue:${name}`)).toBe(0);
+      }
+    });
+  });
+
+  it('recovery: the dead worker beats again; dead letters are retried', async () => {
+    await play('recovery', async (phases) => {
+      await vi.waitFor(async () => {
+        expect(await beat('video-render')).toBeNull();
+        expect(await llen('dead_letter:queue:image-render')).toBeGreaterThan(0);
+      }, WAIT);
+      await vi.waitFor(async () => {
+        expect(phases.at(-1)).toBe('recovery');
+        expect(await beat('video-render')).not.toBeNull();
+        expect(await llen('dead_letter:queue:image-render')).toBe(0);
+        expect(await redis.keys('processing:queue:video-render:*-1')).toEqual([]);
+      }, WAIT);
+      expect(await beat('ai_trade')).toMatchObject({ state: 'market_open' });
+    });
+  });
+
+  it('tour: passes through every state of SPEC §4, in order, and starts over', async () => {
+    await play('tour', async (phases) => {
+      const expectations: [string, () => Promise<void>][] = [
+        [
+          'busy with queue depth',
+          async () => {
+            const states = await Promise.all(RENDER.map(async (n) => (await beat(n))?.state));
+            expect(states).toContain('busy');
+            const depths = await Promise.all(RENDER.map((n) => llen(`queue:${n}`)));
+            expect(Math.max(...depths)).toBeGreaterThan(0);
+          },
+        ],
+        [
+          'paused',
+          async () => {
+            expect(await redis.get('queue:paused')).toBe('1');
+            for (const n of RENDER) expect((await beat(n))?.state).toBe('paused');
+          },
+        ],
+        ['down', async () => expect(await beat('video-render')).toBeNull()],
+        [
+          'degraded, market closed',
+          async () => {
+            expect(await llen('dead_letter:queue:image-render')).toBeGreaterThan(0);
+            expect((await beat('ai_trade'))?.state).toBe('market_closed');
+          },
+        ],
+        [
+          'recovered',
+          async () => {
+            expect(await beat('video-render')).not.toBeNull();
+            expect(await llen('dead_letter:queue:image-render')).toBe(0);
+            expect(await redis.exists('queue:paused')).toBe(0);
+          },
+        ],
+      ];
+      for (const [, expectation] of expectations) await vi.waitFor(expectation, WAIT);
+      await vi.waitFor(() => expect(phases.filter((p) => p === 'healthy')).toHaveLength(2), WAIT);
+      expect(phases.slice(0, 8)).toEqual([
+        'healthy',
+        'busy',
+        'trading-pause',
+        'trading-resume',
+        'worker-death',
+        'dead-letters',
+        'recovery',
+        'healthy',
+      ]);
+    });
+  });
+
+  it('has a summary for every scenario name', () => {
+    for (const name of SCENARIO_NAMES) expect(buildScenario(name).summary).not.toBe('');
+  });
+});
+
+describe('FleetSimulator crash and restart', () => {
+  it('a crash strands the in-flight job; the restart requeues it and counts from 0', async () => {
+    const sim = new FleetSimulator({ redis, ...FAST, jobMs: 300 });
+    sim.start();
+    try {
+      await sim.enqueue('video-render', 1);
+      await vi.waitFor(async () => expect((await beat('video-render'))?.jobs_done).toBe(1), WAIT);
+      await sim.enqueue('video-render', 1);
+      await vi.waitFor(async () => expect(await processingCount('video-render')).toBe(1), WAIT);
+      await sim.crash('video-render');
+      expect(sim.isAlive('video-render')).toBe(false);
+      const stranded = await redis.keys('processing:queue:video-render:*');
+      expect(stranded).toHaveLength(1);
+      expect(await redis.llen(stranded[0] as string)).toBe(1);
+
+      await sim.restart('video-render');
+      expect(await beat('video-render')).toMatchObject({ jobs_done: 0, jobs_failed: 0 });
+      await vi.waitFor(async () => expect((await beat('video-render'))?.jobs_done).toBe(1), WAIT);
+      expect(await processingCount('video-render')).toBe(0);
+      expect(await redis.llen('queue:video-render')).toBe(0);
+    } finally {
+      await sim.close({ cleanup: true });
+    }
+  });
+});
+
+describe('FleetSimulator.close', () => {
+  it('cleans up only what it wrote: other jobs stay', async () => {
+    await redis.lpush('queue:music-render', 'a real job');
+    const sim = new FleetSimulator({ redis, ...FAST, jobMs: 60_000 });
+    await sim.setTradingPause(true); // before start, so no worker takes the real job
+    sim.start();
+    await sim.enqueue('music-render', 5);
+    await sim.enqueue('image-render', 3);
+    await vi.waitFor(async () => expect(await redis.exists('worker:ai_trade:heartbeat')).toBe(1));
+    const report = await sim.close({ cleanup: true });
+    expect(report).toEqual({ heartbeats: 6, jobs: 8, queuePaused: true });
+    expect(await redis.keys('*')).toEqual(['queue:music-render']);
+    expect(await redis.lrange('queue:music-render', 0, -1)).toEqual(['a real job']);
+    expect(await sim.close({ cleanup: true })).toBe(report); // safe twice
+  });
+
+  it('with cleanup off, leaves the keys to expire as after a crash', async () => {
+    const sim = new FleetSimulator({ redis, ...FAST });
+    sim.start();
+    await vi.waitFor(async () => expect(await redis.exists('worker:ai_trade:heartbeat')).toBe(1));
+    expect(await sim.close({ cleanup: false })).toBeNull();
+    expect(await redis.exists(...ALL.map((n) => `worker:${n}:heartbeat`))).toBe(6);
+    await vi.waitFor(async () => expect(await redis.keys('worker:*')).toEqual([]), WAIT);
+  });
+});
