@@ -1,0 +1,129 @@
+import type { Logger } from '@fleet/core';
+import type { StatusDocument } from '@fleet/core/contracts';
+import { type AlertState, mergeAlertStates } from './alert-state.js';
+import type { AlertStore, OutboxMessage } from './alert-store.js';
+import type { AlertingMetrics } from './alerting-metrics.js';
+import { type CheckOutcome, type CheckRules, evaluateCheck } from './evaluate-check.js';
+import type { Lang } from './lang.js';
+import { renderAlertMessage } from './messages.js';
+import { applySilences, type Silences } from './silences.js';
+
+/** Where status documents come from: the core `Collector` (its `collect` never throws). */
+export interface StatusSource {
+  collect(): Promise<StatusDocument>;
+}
+
+/** Where the messages of a check go when Redis cannot take them. */
+export interface MessageHolder {
+  hold(messages: readonly OutboxMessage[]): void;
+  wake(): void;
+}
+
+export interface AlertCheckerOptions {
+  source: StatusSource;
+  store: AlertStore;
+  outbox: MessageHolder;
+  rules: CheckRules;
+  lang: Lang;
+  /** Each message goes to every one of these chats. */
+  chatIds: readonly string[];
+  now: () => number;
+  logger: Logger;
+  metrics: AlertingMetrics;
+}
+
+/** Another writer changed the state this many times in a row: give up this check. */
+const MAX_CONFLICTS = 3;
+
+/**
+ * One check: collect a status document, evaluate it against the stored alert state, and commit
+ * the next state together with its messages in one atomic step. When Redis is unreachable the
+ * state is carried in memory and the messages are held by the dispatcher, so the outage itself is
+ * still announced and the recovery is announced once Redis is back.
+ */
+export class AlertChecker {
+  private ownState: AlertState | null = null;
+  private silences: Silences = {};
+  private latestDocument: StatusDocument | null = null;
+
+  constructor(private readonly options: AlertCheckerOptions) {}
+
+  /** The latest document and alert state, for `/status`. */
+  snapshot(): { document: StatusDocument | null; state: AlertState | null } {
+    return { document: this.latestDocument, state: this.ownState };
+  }
+
+  /** Forgets the state carried in memory, once another replica is the one checking. */
+  forgetOwnState(): void {
+    this.ownState = null;
+  }
+
+  async check(): Promise<CheckOutcome | null> {
+    const { source, metrics, logger } = this.options;
+    const document = await source.collect();
+    this.latestDocument = document;
+    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt += 1) {
+      const outcome = await this.settle(document);
+      if (!outcome) continue;
+      metrics.checks.inc({ result: document.redis_ok ? 'ok' : 'redis_down' });
+      metrics.workersDown.set(
+        Object.values(outcome.next.workers).filter((entry) => entry.status === 'down').length,
+      );
+      return outcome;
+    }
+    metrics.checks.inc({ result: 'error' });
+    logger.warn('alert state kept changing under this check; skipped it');
+    return null;
+  }
+
+  /** Evaluates and commits once; null when another writer got there first. */
+  private async settle(document: StatusDocument): Promise<CheckOutcome | null> {
+    const { store, outbox, rules, lang, chatIds, logger, metrics } = this.options;
+    const now = this.options.now();
+    let stored: Awaited<ReturnType<AlertStore['loadState']>> | null = null;
+    try {
+      stored = await store.loadState();
+      this.silences = await store.loadSilences(now);
+    } catch {
+      // Redis is unreachable: carry on from memory; the outage itself is what gets announced.
+      stored = null;
+    }
+    const previous = mergeAlertStates(stored?.state ?? null, this.ownState, now);
+    const outcome = evaluateCheck(previous, document, now, rules);
+    const { announce, silenced } = applySilences(outcome.events, this.silences, now);
+    const messages: OutboxMessage[] = [];
+    if (announce.length > 0) {
+      const text = renderAlertMessage(announce, outcome.next, now, lang);
+      for (const chatId of chatIds) {
+        messages.push({
+          chatId,
+          ...text,
+          parseMode: 'html',
+          attempts: 0,
+          createdAt: now,
+          dueAt: now,
+        });
+      }
+    }
+    let committed = false;
+    if (stored) {
+      try {
+        if (!(await store.commitCheck(stored.rev, outcome.next, messages))) return null;
+        committed = true;
+      } catch (error) {
+        logger.warn({ error: (error as Error).message }, 'could not save the alert state');
+      }
+    }
+    if (!committed && messages.length > 0) outbox.hold(messages);
+    this.ownState = outcome.next;
+    if (messages.length > 0) outbox.wake();
+    for (const event of outcome.events) metrics.countEvent(event.type);
+    metrics.silencedEvents.inc(silenced.length);
+    metrics.messagesQueued.inc(messages.length);
+    if (document.redis_ok && committed) metrics.lastSuccessfulCheck.set(now / 1000);
+    if (outcome.events.length > 0) {
+      logger.info({ events: announce, silenced, persisted: committed }, 'alert events');
+    }
+    return outcome;
+  }
+}

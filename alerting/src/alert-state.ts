@@ -1,0 +1,91 @@
+/**
+ * What the alerting service remembers between checks. It is stored in Redis (as JSON) so that a
+ * restart, or a second replica, carries on from the same facts instead of alerting again.
+ */
+
+/** `unknown`: seen since this state began but never alive yet (the boot grace is running). */
+export type WorkerAlertStatus = 'unknown' | 'up' | 'down';
+
+/** A queue that has jobs waiting while its worker is alive and not paused. */
+export interface StuckWatch {
+  /** When the queue last made progress (or the watch began). */
+  since: number;
+  /** The smallest depth seen since `since`: falling below it is progress. */
+  lowestDepth: number;
+  /** The worker's `jobs_done` at the last check: growing is progress. */
+  jobsDone: number;
+  /** True once "queue stuck" was announced for this watch. */
+  notified: boolean;
+}
+
+export interface WorkerAlertState {
+  /** The status that was last announced (or silently established at first sight). */
+  status: WorkerAlertStatus;
+  /** When this state first saw the worker. */
+  firstSeenAt: number;
+  /** Since when the observed liveness has differed from `status` (hold-for damping). */
+  changingSince: number | null;
+  /** When the current (or pending) outage began. */
+  downSince: number | null;
+  /** The last heartbeat `ts` seen, for "last beat N ago". */
+  lastBeatAt: string | null;
+  /** When the outage was last announced (down or reminder), for repeat reminders. */
+  notifiedAt: number | null;
+  /** No down alert before this time: the workers re-beat after Redis comes back. */
+  graceUntil: number | null;
+  /** Dead-letter count last announced; 0 means armed. */
+  deadLetterReported: number;
+  stuck: StuckWatch | null;
+  /** When this entry was last evaluated against readable data (merging stale copies). */
+  checkedAt: number;
+}
+
+export interface RedisAlertState {
+  status: 'up' | 'down';
+  /** First failed read of the current failure, confirmed or not. */
+  failingSince: number | null;
+  /** When the outage was last announced (down or reminder). */
+  notifiedAt: number | null;
+  lastError: string | null;
+  checkedAt: number;
+}
+
+export interface AlertState {
+  /** Bumped on every write; compare-and-set guard against a second writer. */
+  rev: number;
+  redis: RedisAlertState;
+  workers: Record<string, WorkerAlertState>;
+}
+
+export function initialAlertState(now: number): AlertState {
+  return {
+    rev: 0,
+    redis: { status: 'up', failingSince: null, notifiedAt: null, lastError: null, checkedAt: now },
+    workers: {},
+  };
+}
+
+/**
+ * The state to continue from, given the stored copy and this process's own copy. The own copy only
+ * runs ahead of the store while Redis could not be written (an outage, or a Redis that restarted
+ * empty), so each part is taken from whichever copy saw it last.
+ */
+export function mergeAlertStates(
+  stored: AlertState | null,
+  own: AlertState | null,
+  now: number,
+): AlertState {
+  if (!stored && !own) return initialAlertState(now);
+  if (!stored) return own as AlertState;
+  if (!own) return stored;
+  const workers: Record<string, WorkerAlertState> = { ...stored.workers };
+  for (const [name, entry] of Object.entries(own.workers)) {
+    const other = workers[name];
+    if (!other || entry.checkedAt > other.checkedAt) workers[name] = entry;
+  }
+  return {
+    rev: Math.max(stored.rev, own.rev),
+    redis: own.redis.checkedAt > stored.redis.checkedAt ? own.redis : stored.redis,
+    workers,
+  };
+}

@@ -1,0 +1,295 @@
+import type { Redis } from 'ioredis';
+import type { AlertState } from './alert-state.js';
+import { LuaScript } from './lua-script.js';
+import type { Silences } from './silences.js';
+
+/** A message waiting in the outbox until Telegram accepts it. */
+export interface OutboxMessage {
+  chatId: string;
+  html: string;
+  plain: string;
+  /** `html` until Telegram refuses the markup, then `plain`. */
+  parseMode: 'html' | 'plain';
+  /** Failed attempts so far (drives the backoff). */
+  attempts: number;
+  createdAt: number;
+  /** Not to be sent before this time (a 429's retry_after, or the backoff). */
+  dueAt: number;
+}
+
+export interface ClaimedMessage {
+  id: string;
+  message: OutboxMessage;
+}
+
+/** Bumped when the stored shape changes: an older shape is then ignored, not misread. */
+const STATE_FORMAT = 1;
+/** How many outbox entries one claim looks at (the oldest per chat go first). */
+const CLAIM_SCAN_LIMIT = 200;
+/** Messages Telegram refused for good are kept this deep for inspection. */
+const FAILED_KEEP = 100;
+
+const COMMIT = new LuaScript(
+  `
+local current = redis.call('HGET', KEYS[1], 'rev') or '0'
+if current ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'format', ARGV[3], 'json', ARGV[4])
+for i = 5, #ARGV do
+  local id = redis.call('INCR', KEYS[4])
+  redis.call('HSET', KEYS[3], id, ARGV[i])
+  redis.call('ZADD', KEYS[2], id, id)
+end
+return 1
+`,
+  4,
+);
+
+const ENQUEUE = new LuaScript(
+  `
+for i = 1, #ARGV do
+  local id = redis.call('INCR', KEYS[3])
+  redis.call('HSET', KEYS[2], id, ARGV[i])
+  redis.call('ZADD', KEYS[1], id, id)
+end
+return #ARGV
+`,
+  3,
+);
+
+// Only the oldest message of each chat may go, so a chat's messages arrive in order even when
+// one of them waits out a 429. A claim that outlives its owner expires and frees the message.
+const CLAIM = new LuaScript(
+  `
+local now = tonumber(ARGV[1])
+local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[4]) - 1)
+local seen = {}
+for _, id in ipairs(ids) do
+  local raw = redis.call('HGET', KEYS[2], id)
+  if not raw then
+    redis.call('ZREM', KEYS[1], id)
+  else
+    local message = cjson.decode(raw)
+    local chat = tostring(message.chatId)
+    if not seen[chat] then
+      seen[chat] = true
+      local claim = redis.call('HGET', KEYS[3], id)
+      local live = claim and tonumber(string.match(claim, '|(%d+)$')) > now
+      if not live and tonumber(message.dueAt) <= now then
+        redis.call('HSET', KEYS[3], id, ARGV[2] .. '|' .. (now + tonumber(ARGV[3])))
+        return {id, raw}
+      end
+    end
+  end
+end
+return false
+`,
+  3,
+);
+
+const OWNS_CLAIM = `
+local claim = redis.call('HGET', KEYS[3], ARGV[1])
+if not claim or string.sub(claim, 1, #ARGV[2] + 1) ~= ARGV[2] .. '|' then return 0 end
+`;
+
+const ACKNOWLEDGE = new LuaScript(
+  `${OWNS_CLAIM}
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1
+`,
+  3,
+);
+
+const RESCHEDULE = new LuaScript(
+  `${OWNS_CLAIM}
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1
+`,
+  3,
+);
+
+const REJECT = new LuaScript(
+  `${OWNS_CLAIM}
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('LPUSH', KEYS[4], ARGV[3])
+redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[4]) - 1)
+return 1
+`,
+  4,
+);
+
+// Taken when free, renewed by its holder, refused to anyone else.
+const LEASE = new LuaScript(
+  `
+local holder = redis.call('GET', KEYS[1])
+if not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`,
+  1,
+);
+
+const RELEASE = new LuaScript(
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`,
+  1,
+);
+
+/**
+ * Everything the alerting service keeps in Redis, under its own key prefix: the alert state, the
+ * outbox of messages for Telegram, silences, the lease that elects the checking replica, and the
+ * Bot API update offset. Every change that must not be split is one Lua script.
+ */
+export class AlertStore {
+  private readonly keys;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.keys = {
+      state: `${prefix}state`,
+      queue: `${prefix}outbox:queue`,
+      messages: `${prefix}outbox:messages`,
+      claims: `${prefix}outbox:claims`,
+      sequence: `${prefix}outbox:seq`,
+      failed: `${prefix}outbox:failed`,
+      lease: `${prefix}lease`,
+      silences: `${prefix}silences`,
+      updateOffset: `${prefix}telegram:update-offset`,
+    };
+  }
+
+  /** The stored state and its revision (0 when there is none, or it is of an older format). */
+  async loadState(): Promise<{ state: AlertState | null; rev: number }> {
+    const stored = await this.redis.hmget(this.keys.state, 'rev', 'format', 'json');
+    const [rev, format, json] = stored;
+    const revision = Number(rev ?? 0);
+    if (!json || Number(format) !== STATE_FORMAT) return { state: null, rev: revision };
+    return { state: JSON.parse(json) as AlertState, rev: revision };
+  }
+
+  /**
+   * Writes the next state and its messages together, only if the stored revision is still
+   * `expectedRev`: a second writer that raced this one is refused and must re-evaluate.
+   */
+  async commitCheck(
+    expectedRev: number,
+    next: AlertState,
+    messages: readonly OutboxMessage[],
+  ): Promise<boolean> {
+    const result = await COMMIT.run(
+      this.redis,
+      [this.keys.state, this.keys.queue, this.keys.messages, this.keys.sequence],
+      [
+        String(expectedRev),
+        String(next.rev),
+        STATE_FORMAT,
+        JSON.stringify(next),
+        ...messages.map((message) => JSON.stringify(message)),
+      ],
+    );
+    return result === 1;
+  }
+
+  async enqueue(messages: readonly OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await ENQUEUE.run(
+      this.redis,
+      [this.keys.queue, this.keys.messages, this.keys.sequence],
+      messages.map((message) => JSON.stringify(message)),
+    );
+  }
+
+  /** Claims the next message that may be sent now, for `claimMs`; null when none is due. */
+  async claimNext(owner: string, now: number, claimMs: number): Promise<ClaimedMessage | null> {
+    const result = (await CLAIM.run(
+      this.redis,
+      [this.keys.queue, this.keys.messages, this.keys.claims],
+      [now, owner, claimMs, CLAIM_SCAN_LIMIT],
+    )) as [string, string] | null;
+    if (!result) return null;
+    return { id: result[0], message: JSON.parse(result[1]) as OutboxMessage };
+  }
+
+  /** Telegram accepted the message: it leaves the outbox. False when the claim was lost. */
+  async acknowledge(id: string, owner: string): Promise<boolean> {
+    const keys = [this.keys.queue, this.keys.messages, this.keys.claims];
+    return (await ACKNOWLEDGE.run(this.redis, keys, [id, owner])) === 1;
+  }
+
+  /** The message goes back to wait (with a new due time or parse mode). */
+  async reschedule(id: string, owner: string, message: OutboxMessage): Promise<boolean> {
+    const keys = [this.keys.queue, this.keys.messages, this.keys.claims];
+    return (await RESCHEDULE.run(this.redis, keys, [id, owner, JSON.stringify(message)])) === 1;
+  }
+
+  /** Telegram refused the message for good: it moves to the failed list, kept for inspection. */
+  async reject(
+    id: string,
+    owner: string,
+    message: OutboxMessage,
+    reason: string,
+  ): Promise<boolean> {
+    const record = JSON.stringify({ ...message, reason });
+    const keys = [this.keys.queue, this.keys.messages, this.keys.claims, this.keys.failed];
+    return (await REJECT.run(this.redis, keys, [id, owner, record, FAILED_KEEP])) === 1;
+  }
+
+  async outboxSize(): Promise<number> {
+    return this.redis.zcard(this.keys.queue);
+  }
+
+  /** Takes or renews the lease; false while another replica holds it. */
+  async holdLease(owner: string, ttlMs: number): Promise<boolean> {
+    return (await LEASE.run(this.redis, [this.keys.lease], [owner, Math.ceil(ttlMs)])) === 1;
+  }
+
+  async releaseLease(owner: string): Promise<void> {
+    await RELEASE.run(this.redis, [this.keys.lease], [owner]);
+  }
+
+  /** Active silences; expired ones are dropped on the way. */
+  async loadSilences(now: number): Promise<Silences> {
+    const all = await this.redis.hgetall(this.keys.silences);
+    const active: Record<string, number> = {};
+    const expired: string[] = [];
+    for (const [target, until] of Object.entries(all)) {
+      if (Number(until) > now) active[target] = Number(until);
+      else expired.push(target);
+    }
+    if (expired.length > 0) await this.redis.hdel(this.keys.silences, ...expired);
+    return active;
+  }
+
+  async silence(target: string, until: number): Promise<void> {
+    await this.redis.hset(this.keys.silences, target, String(until));
+  }
+
+  /** Lifts the silences of the given targets; returns how many there were. */
+  async unsilence(targets: readonly string[]): Promise<number> {
+    if (targets.length === 0) return 0;
+    return this.redis.hdel(this.keys.silences, ...targets);
+  }
+
+  async loadUpdateOffset(): Promise<number | undefined> {
+    const offset = await this.redis.get(this.keys.updateOffset);
+    return offset === null ? undefined : Number(offset);
+  }
+
+  async saveUpdateOffset(offset: number): Promise<void> {
+    await this.redis.set(this.keys.updateOffset, String(offset));
+  }
+}

@@ -1,0 +1,94 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { AlertEventType } from './evaluate-check.js';
+import type { SendFailureReason } from './telegram-sender.js';
+
+/** The service's own metrics (`fleet_alerting_*`), on a registry of its own. */
+export class AlertingMetrics {
+  readonly registry = new Registry();
+
+  readonly checks = new Counter({
+    name: 'fleet_alerting_checks_total',
+    help: 'Checks run, by result: ok (Redis read), redis_down (Redis unreadable), error (the check failed).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly lastSuccessfulCheck = new Gauge({
+    name: 'fleet_alerting_last_successful_check_timestamp_seconds',
+    help: 'When a check last read Redis and settled its alerts.',
+    registers: [this.registry],
+  });
+
+  readonly events = new Counter({
+    name: 'fleet_alerting_events_total',
+    help: 'Alert events found, by type (silenced ones included).',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly silencedEvents = new Counter({
+    name: 'fleet_alerting_silenced_events_total',
+    help: 'Alert events a silence kept from being announced.',
+    registers: [this.registry],
+  });
+
+  readonly messagesQueued = new Counter({
+    name: 'fleet_alerting_messages_queued_total',
+    help: 'Messages put into the outbox (one per chat).',
+    registers: [this.registry],
+  });
+
+  readonly messagesSent = new Counter({
+    name: 'fleet_alerting_messages_sent_total',
+    help: 'Messages Telegram accepted (or logged, without a bot token).',
+    registers: [this.registry],
+  });
+
+  readonly messagesFailed = new Counter({
+    name: 'fleet_alerting_messages_failed_total',
+    help: 'Failed send attempts, by reason; only "rejected" drops the message.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxSize: Gauge;
+
+  readonly leader = new Gauge({
+    name: 'fleet_alerting_leader',
+    help: '1 while this replica holds the lease and runs the checks.',
+    registers: [this.registry],
+  });
+
+  readonly workersDown = new Gauge({
+    name: 'fleet_alerting_workers_down',
+    help: 'Workers announced as down and not yet recovered.',
+    registers: [this.registry],
+  });
+
+  readonly commands = new Counter({
+    name: 'fleet_alerting_commands_total',
+    help: 'Bot commands handled, by command; "ignored" counts messages from chats not configured.',
+    labelNames: ['command'] as const,
+    registers: [this.registry],
+  });
+
+  /** @param outboxSize - counts the waiting messages when Prometheus scrapes. */
+  constructor(outboxSize: () => Promise<number>) {
+    this.outboxSize = new Gauge({
+      name: 'fleet_alerting_outbox_messages',
+      help: 'Messages waiting in the outbox (in Redis, plus any held in memory while Redis is unreachable).',
+      registers: [this.registry],
+      async collect() {
+        this.set(await outboxSize());
+      },
+    });
+  }
+
+  countEvent(type: AlertEventType): void {
+    this.events.inc({ type });
+  }
+
+  countFailure(reason: SendFailureReason): void {
+    this.messagesFailed.inc({ reason });
+  }
+}

@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
+import {
+  Collector,
+  createLogger,
+  createRedisClient,
+  DEFAULT_FLEET,
+  type Fleet,
+  type Logger,
+  redactUrl,
+} from '@fleet/core';
+import { Api } from 'node-telegram-bot-api';
+import { AlertChecker } from './alert-checker.js';
+import { AlertStore, type OutboxMessage } from './alert-store.js';
+import { AlertingMetrics } from './alerting-metrics.js';
+import { CommandPoller } from './command-poller.js';
+import { DEFAULTS, type TelegramSettings } from './config.js';
+import { closeServer, serverPort, startHttpServer } from './http-server.js';
+import type { Lang } from './lang.js';
+import { LeaderLease } from './leader-lease.js';
+import { OutboxDispatcher } from './outbox-dispatcher.js';
+import { createScrubber, describeError } from './scrub.js';
+import { LogOnlySender, type MessageSender, TelegramSender } from './telegram-sender.js';
+import { WakeableSleep } from './wakeable-sleep.js';
+
+/** Options of `startAlerting`; the environment variable of each is in brackets. */
+export interface AlertingOptions {
+  /** Redis to watch, and to keep the alert state in [REDIS_URL]. @defaultValue `redis://127.0.0.1:6379` */
+  redisUrl?: string;
+  /** The workers to watch [FLEET_CONFIG]. @defaultValue the six workers of SPEC §1 */
+  fleet?: Fleet;
+  /** Telegram; null or absent = log-only [TELEGRAM_*]. @defaultValue null */
+  telegram?: TelegramSettings | null;
+  /** Seconds between checks [ALERT_INTERVAL_S]. @defaultValue 60 */
+  intervalS?: number;
+  /** Dead letters that raise an alert [ALERT_DEADLETTER_THRESHOLD]. @defaultValue 1 */
+  deadLetterThreshold?: number;
+  /** Seconds a worker never seen alive may be dead before it is announced [ALERT_BOOT_GRACE_S]. @defaultValue 90 */
+  bootGraceS?: number;
+  /** Message language [ALERT_LANG]. @defaultValue `ko` */
+  lang?: Lang;
+  /** Port of /healthz and /metrics, 0 = any free one [ALERTING_PORT]. @defaultValue 8791 */
+  port?: number;
+  /** Address of /healthz and /metrics [ALERTING_HOST]. @defaultValue `0.0.0.0` */
+  host?: string;
+  /** Seconds of jobs waiting without progress that make a stuck queue; 0 = off [ALERT_STUCK_AFTER_S]. @defaultValue 900 */
+  stuckAfterS?: number;
+  /** Seconds between reminders of an ongoing outage; 0 = off [ALERT_REPEAT_S]. @defaultValue 14400 */
+  repeatS?: number;
+  /** Seconds a liveness change must hold before it is announced [ALERT_HOLD_FOR_S]. @defaultValue 0 */
+  holdForS?: number;
+  /** Seconds Redis must stay unreadable before it is announced [ALERT_REDIS_CONFIRM_S]. @defaultValue 10 */
+  redisConfirmS?: number;
+  /** Seconds of the lease that elects the checking replica [ALERT_LEASE_S]. @defaultValue 30 */
+  leaseS?: number;
+  /** Prefix of the service's own Redis keys [ALERT_KEY_PREFIX]. @defaultValue `fleet-alerting:` */
+  keyPrefix?: string;
+  /** Log level, when no logger is given [LOG_LEVEL]. @defaultValue `info` */
+  logLevel?: string;
+  /** @defaultValue a JSON logger on stdout */
+  logger?: Logger;
+  /** The clock. @defaultValue `Date.now` */
+  now?: () => number;
+  /** This replica's id in leases and claims. @defaultValue host, pid and a random suffix */
+  replicaId?: string;
+}
+
+export interface AlertingService {
+  /** The port /healthz and /metrics listen on. */
+  readonly port: number;
+  readonly metrics: AlertingMetrics;
+  /** True while this replica holds the lease (runs checks and answers commands). */
+  readonly isActing: boolean;
+  /** Stops everything and hands the lease over; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** How long start-up waits for Redis before carrying on (the outage is then reported). */
+const CONNECT_WAIT_MS = 3000;
+/** Shortest pause between checks while a Redis failure awaits confirmation. */
+const MIN_RECHECK_MS = 100;
+
+/** Starts the alerting service: checks, outbox, bot commands, and its HTTP server. */
+export async function startAlerting(options: AlertingOptions = {}): Promise<AlertingService> {
+  const settings = { ...DEFAULTS, ...stripUndefined(options) };
+  const telegram = options.telegram ?? null;
+  const fleet = options.fleet ?? DEFAULT_FLEET;
+  const now = options.now ?? Date.now;
+  const owner = options.replicaId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const logger = options.logger ?? createLogger('alerting', settings.logLevel);
+  const scrub = createScrubber([telegram?.token]);
+
+  logger.info(
+    {
+      redis: redactUrl(settings.redisUrl),
+      workers: fleet.workers.map((worker) => worker.name),
+      telegram: telegram
+        ? { chats: telegram.chatIds, api: telegram.apiUrl ? redactUrl(telegram.apiUrl) : 'default' }
+        : null,
+      intervalS: settings.intervalS,
+      lang: settings.lang,
+      replica: owner,
+    },
+    'alerting starting',
+  );
+  if (!telegram)
+    logger.warn('no TELEGRAM_BOT_TOKEN: log-only mode, alerts are written to this log');
+
+  const redis = createRedisClient({ url: settings.redisUrl, logger });
+  await Promise.race([
+    once(redis, 'ready'),
+    new Promise((resolve) => setTimeout(resolve, CONNECT_WAIT_MS).unref()),
+  ]);
+
+  const store = new AlertStore(redis, settings.keyPrefix);
+  const metrics: AlertingMetrics = new AlertingMetrics(() => outbox.pendingCount());
+  const api = telegram
+    ? new Api(telegram.token, {
+        ...(telegram.apiUrl ? { apiRoot: telegram.apiUrl } : {}),
+        // The outbox decides about retries; the client must not sleep through a 429 itself.
+        maxRetries: 0,
+        timeoutMs: 20_000,
+      })
+    : null;
+  const sender: MessageSender = api
+    ? new TelegramSender({ api, scrub })
+    : new LogOnlySender(logger);
+  const outbox: OutboxDispatcher = new OutboxDispatcher({
+    store,
+    sender,
+    owner,
+    now,
+    logger,
+    metrics,
+  });
+  const chatIds = telegram?.chatIds ?? ['log'];
+
+  const collector = new Collector({ redis, fleet, now, logger });
+  const checker = new AlertChecker({
+    source: collector,
+    store,
+    outbox,
+    rules: {
+      deadLetterThreshold: settings.deadLetterThreshold,
+      bootGraceMs: settings.bootGraceS * 1000,
+      stuckAfterMs: settings.stuckAfterS * 1000,
+      repeatMs: settings.repeatS * 1000,
+      holdForMs: settings.holdForS * 1000,
+      redisConfirmMs: settings.redisConfirmS * 1000,
+    },
+    lang: settings.lang,
+    chatIds,
+    now,
+    logger,
+    metrics,
+  });
+
+  const reply = async (chatId: string, text: { html: string; plain: string }) => {
+    const message: OutboxMessage = {
+      chatId,
+      ...text,
+      parseMode: 'html',
+      attempts: 0,
+      createdAt: now(),
+      dueAt: now(),
+    };
+    try {
+      await store.enqueue([message]);
+      outbox.wake();
+    } catch {
+      outbox.hold([message]);
+    }
+  };
+  let poller: CommandPoller | undefined;
+  const checkSleeper = new WakeableSleep();
+
+  const lease = new LeaderLease({
+    store,
+    owner,
+    ttlMs: settings.leaseS * 1000,
+    logger,
+    onChange: (acting) => {
+      metrics.leader.set(acting ? 1 : 0);
+      if (acting) {
+        checkSleeper.wake();
+        if (api && telegram) {
+          poller = new CommandPoller({
+            api,
+            store,
+            chatIds: telegram.chatIds,
+            pollTimeoutS: telegram.pollTimeoutS,
+            workers: fleet.workers.map((worker) => worker.name),
+            lang: settings.lang,
+            now,
+            logger,
+            metrics,
+            scrub,
+            snapshot: () => checker.snapshot(),
+            reply,
+          });
+          poller.start();
+        }
+      } else {
+        checker.forgetOwnState();
+        void poller?.stop();
+        poller = undefined;
+      }
+    },
+  });
+
+  const server = await startHttpServer({
+    port: settings.port,
+    host: settings.host,
+    registry: metrics.registry,
+    health: () => ({ acting: lease.isActing, replica: owner, logOnly: !telegram }),
+  });
+
+  const intervalMs = settings.intervalS * 1000;
+  const checkLoop = async () => {
+    while (!checkSleeper.isStopped) {
+      let delayMs = intervalMs;
+      if (lease.isActing) {
+        try {
+          const outcome = await checker.check();
+          const failingSince = outcome?.next.redis.failingSince;
+          if (outcome?.redisUnconfirmed && failingSince != null) {
+            const confirmAt = failingSince + settings.redisConfirmS * 1000;
+            delayMs = Math.min(intervalMs, Math.max(MIN_RECHECK_MS, confirmAt - now()));
+          }
+        } catch (error) {
+          metrics.checks.inc({ result: 'error' });
+          logger.error({ error: describeError(error, scrub) }, 'check failed');
+        }
+      }
+      await checkSleeper.sleep(delayMs);
+    }
+  };
+
+  await lease.start();
+  outbox.start();
+  const checking = checkLoop();
+  logger.info({ port: serverPort(server) }, 'alerting started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: serverPort(server),
+    metrics,
+    get isActing() {
+      return lease.isActing;
+    },
+    close() {
+      closing ??= (async () => {
+        checkSleeper.stop();
+        await checking;
+        await lease.stop();
+        await poller?.stop();
+        await outbox.close();
+        await collector.close();
+        await closeServer(server);
+        await redis.quit().catch(() => redis.disconnect());
+        logger.info('alerting stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function stripUndefined<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(object).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}

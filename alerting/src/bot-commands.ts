@@ -1,0 +1,218 @@
+import type { StatusDocument, WorkerStatus } from '@fleet/core/contracts';
+import type { AlertState } from './alert-state.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { escapeHtml, fitLines, htmlToPlain } from './html.js';
+import type { Lang } from './lang.js';
+import type { RenderedMessage } from './messages.js';
+import { SILENCE_ALL, type Silences } from './silences.js';
+
+/** Longest silence a command may set: a forgotten silence must not hide alerts for ever. */
+export const MAX_SILENCE_MS = 30 * 86_400_000;
+
+export type BotCommand =
+  | { name: 'status' }
+  | { name: 'help' }
+  | { name: 'silence'; target: string; durationMs: number }
+  | { name: 'unsilence'; target: string }
+  /** A known command with bad arguments: answer with its usage. */
+  | { name: 'usage'; command: 'silence' | 'unsilence' };
+
+/**
+ * Parses a chat message into a command; null when it is not one of ours (plain chat, another
+ * command, or a command addressed to another bot as `/status@OtherBot`).
+ */
+export function parseCommand(text: string, botUsername: string | null): BotCommand | null {
+  const [head = '', ...args] = text.trim().split(/\s+/);
+  const match = /^\/([a-z_]+)(?:@([A-Za-z0-9_]+))?$/i.exec(head);
+  if (!match) return null;
+  const addressee = match[2];
+  if (addressee && botUsername && addressee.toLowerCase() !== botUsername.toLowerCase())
+    return null;
+  switch (match[1]?.toLowerCase()) {
+    case 'status':
+      return { name: 'status' };
+    case 'help':
+    case 'start':
+      return { name: 'help' };
+    case 'silence': {
+      const [target, duration] = args;
+      const durationMs = duration ? parseDuration(duration) : null;
+      if (!target || durationMs === null || durationMs > MAX_SILENCE_MS || args.length > 2) {
+        return { name: 'usage', command: 'silence' };
+      }
+      return { name: 'silence', target, durationMs };
+    }
+    case 'unsilence': {
+      const [target] = args;
+      if (!target || args.length > 1) return { name: 'usage', command: 'unsilence' };
+      return { name: 'unsilence', target };
+    }
+    default:
+      return null;
+  }
+}
+
+const STATE_LABELS = {
+  ko: {
+    dead: '🔴 다운',
+    paused: '⏸ 작업중(트레이딩)',
+    busy: '⚙️ 처리 중',
+    market_open: '📈 장중',
+    market_closed: '🌙 휴장',
+    other: '🟢 대기',
+  },
+  en: {
+    dead: '🔴 down',
+    paused: '⏸ paused (trading)',
+    busy: '⚙️ busy',
+    market_open: '📈 market open',
+    market_closed: '🌙 market closed',
+    other: '🟢 idle',
+  },
+} as const;
+
+const REPLIES = {
+  ko: {
+    statusTitle: '워커 상태',
+    redisOk: 'Redis 정상',
+    redisDown: (error: string) => `🚨 Redis 읽기 실패: ${error}`,
+    noData: '아직 확인한 데이터가 없습니다.',
+    stale: '(마지막으로 읽은 데이터)',
+    queue: (depth: number) => `대기 ${depth}`,
+    deadLetter: (count: number) => `dead-letter ${count}`,
+    beatAgo: (ago: string) => `${ago} 전`,
+    downFor: (duration: string) => `${duration}째`,
+    silencedList: '🔕 무음:',
+    silenced: (target: string, duration: string) => `🔕 ${target}: ${duration} 동안 알림 끔`,
+    unsilenced: (target: string) => `🔔 ${target}: 알림 다시 켬`,
+    notSilenced: (target: string) => `${target}: 꺼진 알림이 없습니다.`,
+    unknownTarget: (target: string, known: string) =>
+      `알 수 없는 워커: ${target}\n가능한 값: ${known}`,
+    usage: {
+      silence: '사용법: /silence &lt;워커|all&gt; &lt;기간&gt; (예: /silence video-render 2h)',
+      unsilence: '사용법: /unsilence &lt;워커|all&gt;',
+    },
+    help: [
+      '/status — 현재 상태',
+      '/silence &lt;워커|all&gt; &lt;기간&gt; — 알림 끄기 (예: 30m, 2h, 1d)',
+      '/unsilence &lt;워커|all&gt; — 알림 다시 켜기',
+    ],
+    omitted: (count: number) => `… 외 ${count}줄`,
+  },
+  en: {
+    statusTitle: 'Worker status',
+    redisOk: 'Redis OK',
+    redisDown: (error: string) => `🚨 Redis unreadable: ${error}`,
+    noData: 'No data checked yet.',
+    stale: '(last data read)',
+    queue: (depth: number) => `queue ${depth}`,
+    deadLetter: (count: number) => `dead-letter ${count}`,
+    beatAgo: (ago: string) => `${ago} ago`,
+    downFor: (duration: string) => `for ${duration}`,
+    silencedList: '🔕 Silenced:',
+    silenced: (target: string, duration: string) => `🔕 ${target}: silenced for ${duration}`,
+    unsilenced: (target: string) => `🔔 ${target}: alerts back on`,
+    notSilenced: (target: string) => `${target}: nothing was silenced.`,
+    unknownTarget: (target: string, known: string) =>
+      `Unknown worker: ${target}\nChoose from: ${known}`,
+    usage: {
+      silence:
+        'Usage: /silence &lt;worker|all&gt; &lt;duration&gt; (e.g. /silence video-render 2h)',
+      unsilence: 'Usage: /unsilence &lt;worker|all&gt;',
+    },
+    help: [
+      '/status — current status',
+      '/silence &lt;worker|all&gt; &lt;duration&gt; — mute alerts (e.g. 30m, 2h, 1d)',
+      '/unsilence &lt;worker|all&gt; — unmute',
+    ],
+    omitted: (count: number) => `… ${count} more lines`,
+  },
+} as const;
+
+function stateLabel(worker: WorkerStatus, lang: Lang): string {
+  const labels = STATE_LABELS[lang];
+  if (!worker.alive) return labels.dead;
+  if (worker.state === 'paused') return labels.paused;
+  if (
+    worker.state === 'busy' ||
+    worker.state === 'market_open' ||
+    worker.state === 'market_closed'
+  ) {
+    return labels[worker.state];
+  }
+  return labels.other;
+}
+
+function rendered(lines: string[], lang: Lang): RenderedMessage {
+  const html = fitLines(lines, REPLIES[lang].omitted);
+  return { html, plain: htmlToPlain(html) };
+}
+
+/** The `/status` answer: one line per worker, Redis, and the active silences. */
+export function renderStatus(
+  document: StatusDocument | null,
+  state: AlertState | null,
+  silences: Silences,
+  now: number,
+  lang: Lang,
+): RenderedMessage {
+  const r = REPLIES[lang];
+  if (!document) return rendered([r.noData], lang);
+  const redisLine = document.redis_ok
+    ? r.redisOk
+    : `${r.redisDown(escapeHtml(document.redis_error ?? '?'))} ${r.stale}`;
+  const lines = [`<b>${r.statusTitle}</b> · ${redisLine}`];
+  for (const worker of document.workers.filter((w) => w.in_fleet)) {
+    const parts = [`${escapeHtml(worker.name)}`, stateLabel(worker, lang)];
+    const downSince = state?.workers[worker.name]?.downSince;
+    if (!worker.alive && downSince) parts.push(r.downFor(formatDuration(now - downSince, lang)));
+    if (worker.alive && worker.last_beat_age_s !== null) {
+      parts.push(r.beatAgo(formatDuration(worker.last_beat_age_s * 1000, lang)));
+    }
+    if (worker.queue !== null) parts.push(r.queue(worker.queue_depth));
+    if (worker.dead_letter > 0) parts.push(`❌ ${r.deadLetter(worker.dead_letter)}`);
+    lines.push(parts.join(' · '));
+  }
+  const active = Object.entries(silences).filter(([, until]) => until > now);
+  if (active.length > 0) {
+    const list = active.map(
+      ([target, until]) => `${escapeHtml(target)} (${formatDuration(until - now, lang)})`,
+    );
+    lines.push('', `${r.silencedList} ${list.join(', ')}`);
+  }
+  return rendered(lines, lang);
+}
+
+export function renderHelp(lang: Lang): RenderedMessage {
+  return rendered([...REPLIES[lang].help], lang);
+}
+
+export function renderUsage(command: 'silence' | 'unsilence', lang: Lang): RenderedMessage {
+  return rendered([REPLIES[lang].usage[command]], lang);
+}
+
+/** Checks a silence target: `all` or a worker of the fleet. Returns the error reply, or null. */
+export function checkSilenceTarget(
+  target: string,
+  workers: readonly string[],
+  lang: Lang,
+): RenderedMessage | null {
+  if (target === SILENCE_ALL || workers.includes(target)) return null;
+  const known = [SILENCE_ALL, ...workers].join(', ');
+  return rendered([REPLIES[lang].unknownTarget(escapeHtml(target), escapeHtml(known))], lang);
+}
+
+export function renderSilenced(target: string, durationMs: number, lang: Lang): RenderedMessage {
+  return rendered(
+    [REPLIES[lang].silenced(escapeHtml(target), formatDuration(durationMs, lang))],
+    lang,
+  );
+}
+
+export function renderUnsilenced(target: string, removed: number, lang: Lang): RenderedMessage {
+  const r = REPLIES[lang];
+  return rendered(
+    [removed > 0 ? r.unsilenced(escapeHtml(target)) : r.notSilenced(escapeHtml(target))],
+    lang,
+  );
+}

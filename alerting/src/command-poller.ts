@@ -1,0 +1,171 @@
+import type { Logger } from '@fleet/core';
+import type { StatusDocument } from '@fleet/core/contracts';
+import { type Api, longPoll, type Update } from 'node-telegram-bot-api';
+import type { AlertState } from './alert-state.js';
+import type { AlertStore } from './alert-store.js';
+import type { AlertingMetrics } from './alerting-metrics.js';
+import {
+  checkSilenceTarget,
+  parseCommand,
+  renderHelp,
+  renderSilenced,
+  renderStatus,
+  renderUnsilenced,
+  renderUsage,
+} from './bot-commands.js';
+import type { Lang } from './lang.js';
+import type { RenderedMessage } from './messages.js';
+import { describeError, type Scrubber } from './scrub.js';
+import { SILENCE_ALL } from './silences.js';
+import { WakeableSleep } from './wakeable-sleep.js';
+
+/** Pause before polling again after a failure the library does not retry (401, 409 …). */
+const RESTART_DELAY_MS = 5000;
+
+export interface CommandPollerOptions {
+  /** The Bot API client (its token is never logged). */
+  api: Api;
+  store: AlertStore;
+  /** Chats whose commands are obeyed; every other chat is ignored and logged. */
+  chatIds: readonly string[];
+  /** Long-poll wait of each `getUpdates`, in seconds. */
+  pollTimeoutS: number;
+  /** Worker names of the fleet: the valid silence targets. */
+  workers: readonly string[];
+  lang: Lang;
+  now: () => number;
+  logger: Logger;
+  metrics: AlertingMetrics;
+  scrub: Scrubber;
+  /** The latest status document and alert state, for `/status`. */
+  snapshot: () => { document: StatusDocument | null; state: AlertState | null };
+  /** Queues an answer to a chat (through the outbox). */
+  reply: (chatId: string, message: RenderedMessage) => Promise<void>;
+}
+
+/**
+ * Answers bot commands by long polling `getUpdates`. Only the replica holding the lease polls
+ * (Telegram allows one poller per bot); the update offset is kept in Redis so a command is not
+ * obeyed twice across a restart or a change of replica.
+ */
+export class CommandPoller {
+  private readonly abort = new AbortController();
+  private readonly sleeper = new WakeableSleep();
+  private running: Promise<void> | undefined;
+  private offset: number | undefined;
+
+  constructor(private readonly options: CommandPollerOptions) {}
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** Stops polling (an open long poll is aborted); safe to call twice. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.sleeper.stop();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    const { api, store, logger, scrub, pollTimeoutS } = this.options;
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      try {
+        const me = await api.getMe(signal);
+        this.offset ??= await store.loadUpdateOffset();
+        logger.info({ bot: me.username }, 'listening for bot commands');
+        const updates = longPoll(
+          api,
+          {
+            offset: this.offset,
+            timeout: pollTimeoutS,
+            allowedUpdates: ['message'],
+            onError: (error) =>
+              logger.warn({ error: describeError(error, scrub) }, 'getUpdates failed; retrying'),
+          },
+          signal,
+        );
+        for await (const update of updates) {
+          await this.handle(update, me.username ?? null);
+          this.offset = update.update_id + 1;
+          await store.saveUpdateOffset(this.offset).catch((error: Error) => {
+            logger.warn({ error: error.message }, 'could not save the update offset');
+          });
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        logger.error(
+          { error: describeError(error, scrub) },
+          `bot command polling stopped; retrying in ${RESTART_DELAY_MS / 1000} s`,
+        );
+        await this.sleeper.sleep(RESTART_DELAY_MS);
+      }
+    }
+  }
+
+  private allowed(chat: { id: number; username?: string }): boolean {
+    const { chatIds } = this.options;
+    return (
+      chatIds.includes(String(chat.id)) ||
+      (!!chat.username && chatIds.includes(`@${chat.username}`))
+    );
+  }
+
+  private async handle(update: Update, botUsername: string | null): Promise<void> {
+    const { logger, metrics, scrub } = this.options;
+    if (!('message' in update) || !update.message.text) return;
+    const message = update.message;
+    const text = update.message.text;
+    if (!this.allowed(message.chat)) {
+      metrics.commands.inc({ command: 'ignored' });
+      logger.warn(
+        { chatId: message.chat.id, from: message.from?.username ?? message.from?.id ?? null },
+        'ignored a message from a chat that is not configured',
+      );
+      return;
+    }
+    const command = parseCommand(text, botUsername);
+    if (!command) return;
+    metrics.commands.inc({ command: command.name });
+    logger.info({ chatId: message.chat.id, command: command.name }, 'bot command');
+    try {
+      await this.options.reply(String(message.chat.id), await this.execute(command));
+    } catch (error) {
+      logger.error(
+        { error: describeError(error, scrub), command: command.name },
+        'bot command failed',
+      );
+    }
+  }
+
+  private async execute(
+    command: NonNullable<ReturnType<typeof parseCommand>>,
+  ): Promise<RenderedMessage> {
+    const { store, lang, now, workers } = this.options;
+    switch (command.name) {
+      case 'help':
+        return renderHelp(lang);
+      case 'usage':
+        return renderUsage(command.command, lang);
+      case 'status': {
+        const { document, state } = this.options.snapshot();
+        return renderStatus(document, state, await store.loadSilences(now()), now(), lang);
+      }
+      case 'silence': {
+        const invalid = checkSilenceTarget(command.target, workers, lang);
+        if (invalid) return invalid;
+        await store.silence(command.target, now() + command.durationMs);
+        return renderSilenced(command.target, command.durationMs, lang);
+      }
+      case 'unsilence': {
+        const invalid = checkSilenceTarget(command.target, workers, lang);
+        if (invalid) return invalid;
+        // `all` lifts every silence, not only the one set with `all`.
+        const targets =
+          command.target === SILENCE_ALL ? [SILENCE_ALL, ...workers] : [command.target];
+        return renderUnsilenced(command.target, await store.unsilence(targets), lang);
+      }
+    }
+  }
+}

@@ -1,0 +1,7 @@
+// Programmatic entry: the demo and the tests start the service through `startAlerting`.
+export type { AlertState } from './alert-state.js';
+export type { AlertingOptions, AlertingService } from './alerting-service.js';
+export { startAlerting } from './alerting-service.js';
+export type { AlertingConfig, TelegramSettings } from './config.js';
+export { ConfigError, DEFAULTS, loadConfig } from './config.js';
+export type { AlertEvent, CheckRules } from './evaluate-check.js';
