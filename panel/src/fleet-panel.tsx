@@ -1,0 +1,78 @@
+import { lazy, Suspense, useCallback, useState } from 'react';
+import { WorkerCardGrid } from './cards/worker-card-grid.js';
+import { ConnectionBanner } from './connection-banner.js';
+import './fleet-panel.css';
+import { LiveAnnouncer } from './live-announcer.js';
+import type { MockState } from './mock-documents.js';
+import { PanelHeader } from './panel-header.js';
+import { DEFAULT_ENDPOINT, type ViewMode } from './panel-params.js';
+import { SceneErrorBoundary } from './scene-error-boundary.js';
+import { useReducedMotion } from './use-reduced-motion.js';
+import { useStatusSource } from './use-status-source.js';
+import { ViewToggle } from './view-toggle.js';
+import { prefersCards, webglAvailable } from './webgl-support.js';
+
+// three.js is a separate chunk: first paint and the 2D view never wait for it.
+const FleetScene = lazy(() => import('./scene/fleet-scene.js'));
+
+export interface FleetPanelProps {
+  /** URL of the status document. @defaultValue '/api/agent-office/nodes' */
+  endpoint?: string;
+  /** Show a fixture state instead of polling. @defaultValue null */
+  mock?: MockState | null;
+  /** The view to start with; null picks 3D when WebGL works and the screen is not a phone. @defaultValue null */
+  view?: ViewMode | null;
+  className?: string;
+}
+
+const NO_WEBGL = 'WebGL is not available in this browser';
+
+/** The /infra panel: the live 3D pipeline of the fleet, or its 2D cards. */
+export function FleetPanel({
+  endpoint = DEFAULT_ENDPOINT,
+  mock = null,
+  view = null,
+  className,
+}: FleetPanelProps) {
+  const store = useStatusSource({ endpoint, mock });
+  const reducedMotion = useReducedMotion();
+  const [fallbackReason, setFallbackReason] = useState<string | null>(() =>
+    webglAvailable() ? null : NO_WEBGL,
+  );
+  const [chosen, setChosen] = useState<ViewMode>(() => view ?? (prefersCards() ? '2d' : '3d'));
+  const active: ViewMode = fallbackReason ? '2d' : chosen;
+
+  const choose = useCallback((next: ViewMode) => {
+    if (next === '3d') setFallbackReason(webglAvailable() ? null : NO_WEBGL);
+    setChosen(next);
+  }, []);
+
+  return (
+    <section
+      className={`fleet-panel ${className ?? ''}`}
+      data-view={active}
+      aria-label="Fleet monitor"
+    >
+      <PanelHeader store={store} mock={mock}>
+        <ViewToggle view={active} unavailable3d={fallbackReason} onChange={choose} />
+      </PanelHeader>
+      <div className="fp-body">
+        {active === '3d' ? (
+          <SceneErrorBoundary onError={setFallbackReason}>
+            <Suspense fallback={<p className="fp-empty">Loading the 3D view…</p>}>
+              <FleetScene
+                store={store}
+                reducedMotion={reducedMotion}
+                onContextLost={setFallbackReason}
+              />
+            </Suspense>
+          </SceneErrorBoundary>
+        ) : (
+          <WorkerCardGrid store={store} />
+        )}
+        <ConnectionBanner store={store} fallbackReason={fallbackReason} />
+      </div>
+      <LiveAnnouncer store={store} />
+    </section>
+  );
+}

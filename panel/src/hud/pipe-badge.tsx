@@ -1,0 +1,40 @@
+import { lastBeatText } from '../status-visuals.js';
+import type { WorkerView } from '../worker-views.js';
+
+export interface PipeBadgeProps {
+  /** Ref that pins the badge to its pipe's marker point. */
+  anchor: (element: HTMLElement | null) => void;
+  worker: string;
+  view: WorkerView | undefined;
+  /** Seconds since the last known beat, null when none was seen. */
+  beatAgeS: number | null;
+}
+
+/** The badge on a pipe: ⚠ and the last beat where a down pipe is cut, ❌ and the dead letters, ⏸. */
+export function PipeBadge({ anchor, worker, view, beatAgeS }: PipeBadgeProps) {
+  const status = view?.status;
+  return (
+    <div className="fp-anchor" ref={anchor}>
+      {status === 'down' && (
+        <div className="fp-badge fp-badge-down" data-badge="down" data-worker={worker}>
+          <span aria-hidden="true">⚠</span> {lastBeatText(beatAgeS)}
+        </div>
+      )}
+      {status === 'degraded' && (
+        <div
+          className="fp-badge fp-badge-degraded"
+          data-badge="degraded"
+          data-worker={worker}
+          title="dead letters"
+        >
+          <span aria-hidden="true">❌</span> {view?.worker.dead_letter}
+        </div>
+      )}
+      {status === 'paused' && (
+        <div className="fp-badge fp-badge-paused" data-badge="paused" data-worker={worker}>
+          <span aria-hidden="true">⏸</span>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import { lastBeatText, STATUS_VISUALS, workerStateLabel } from '../status-visuals.js';
+import type { WorkerView } from '../worker-views.js';
+
+export interface WorkerHudProps {
+  /** Ref that pins the HUD over the worker's blade. */
+  anchor: (element: HTMLElement | null) => void;
+  name: string;
+  view: WorkerView | undefined;
+  /** Seconds since the last known beat, null when none was seen. */
+  beatAgeS: number | null;
+}
+
+/** The HUD over a worker node: name, state label, queue depth and dead letters. */
+export function WorkerHud({ anchor, name, view, beatAgeS }: WorkerHudProps) {
+  const worker = view?.worker;
+  const status = view?.status ?? 'unknown';
+  return (
+    <div className="fp-anchor" ref={anchor}>
+      <div
+        className={`fp-hud fp-status-${status}`}
+        data-hud={name}
+        data-status={status}
+        style={{ '--fp-status': STATUS_VISUALS[status].color } as React.CSSProperties}
+      >
+        <div className="fp-hud-head">
+          <span className="fp-hud-name">{name}</span>
+          <span className="fp-hud-kind">
+            {status === 'unknown' && worker ? 'last known' : (worker?.kind ?? '')}
+          </span>
+        </div>
+        <div className="fp-hud-state">{worker ? workerStateLabel(worker) : '—'}</div>
+        <div className="fp-hud-figures">
+          {worker && !worker.alive ? (
+            <span className="fp-hud-warn">⚠ {lastBeatText(beatAgeS)}</span>
+          ) : worker?.queue ? (
+            <>
+              <span title="queue depth">
+                queue <b>{worker.queue_depth}</b>
+              </span>
+              <span
+                title="dead letters"
+                className={worker.dead_letter > 0 ? 'fp-hud-bad' : undefined}
+              >
+                {worker.dead_letter > 0 ? '❌' : 'DL'} <b>{worker.dead_letter}</b>
+              </span>
+              {worker.processing > 0 && (
+                <span title="jobs in flight">
+                  ⚙ <b>{worker.processing}</b>
+                </span>
+              )}
+            </>
+          ) : (
+            <span className="fp-hud-muted">
+              {worker?.mode ? `mode ${worker.mode}` : 'no queue'}
+            </span>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+import type { Link, StatusDocument, WorkerStatus } from '@fleet/core/contracts';
+
+/** The fixture states `?mock=` can show, for demos and tests, with no network. */
+export const MOCK_STATES = ['healthy', 'paused', 'down', 'degraded', 'redis-down'] as const;
+export type MockState = (typeof MOCK_STATES)[number];
+
+export function isMockState(value: string): value is MockState {
+  return (MOCK_STATES as readonly string[]).includes(value);
+}
+
+type WorkerOverrides = Partial<WorkerStatus> & Pick<WorkerStatus, 'name' | 'kind'>;
+
+function worker(now: Date, overrides: WorkerOverrides): WorkerStatus {
+  const age = overrides.last_beat_age_s ?? 4;
+  const alive = overrides.alive ?? true;
+  return {
+    alive,
+    state: null,
+    last_beat_age_s: alive ? age : null,
+    queue_depth: 0,
+    dead_letter: 0,
+    processing: 0,
+    jobs_done: 0,
+    jobs_failed: 0,
+    last_job_at: null,
+    host: 'windows',
+    queue: overrides.kind === 'render' ? `queue:${overrides.name}` : null,
+    in_fleet: true,
+    last_beat_at: alive ? new Date(now.getTime() - age * 1000).toISOString() : null,
+    mode: null,
+    heartbeat_error: null,
+    queue_error: null,
+    clock_skew_s: null,
+    ...overrides,
+  };
+}
+
+function ago(now: Date, seconds: number): string {
+  return new Date(now.getTime() - seconds * 1000).toISOString();
+}
+
+function renderLink(name: string, status: Link['status']): Link {
+  return { from: 'nas', to: name, type: 'redis-queue', status, worker: name };
+}
+
+function baseWorkers(now: Date): WorkerStatus[] {
+  return [
+    worker(now, {
+      name: 'music-render',
+      kind: 'render',
+      state: 'busy',
+      queue_depth: 7,
+      processing: 1,
+      jobs_done: 128,
+      jobs_failed: 2,
+      last_job_at: ago(now, 12),
+    }),
+    worker(now, {
+      name: 'video-render',
+      kind: 'render',
+      state: 'busy',
+      queue_depth: 3,
+      processing: 1,
+      jobs_done: 41,
+      last_job_at: ago(now, 30),
+      last_beat_age_s: 9,
+    }),
+    worker(now, {
+      name: 'image-render',
+      kind: 'render',
+      state: 'idle',
+      jobs_done: 312,
+      jobs_failed: 1,
+      last_job_at: ago(now, 240),
+      last_beat_age_s: 2,
+    }),
+    worker(now, {
+      name: 'insta-render',
+      kind: 'render',
+      state: 'idle',
+      queue_depth: 0,
+      jobs_done: 57,
+      last_job_at: ago(now, 900),
+      last_beat_age_s: 11,
+    }),
+    worker(now, {
+      name: 'task-watcher',
+      kind: 'watcher',
+      state: 'free',
+      mode: 'free',
+      last_beat_age_s: 6,
+    }),
+    worker(now, { name: 'ai_trade', kind: 'trader', state: 'market_closed', last_beat_age_s: 3 }),
+  ];
+}
+
+function linksFor(
+  workers: readonly WorkerStatus[],
+  statusOf: (w: WorkerStatus) => Link['status'],
+): Link[] {
+  return workers.flatMap((w): Link[] => {
+    if (w.kind === 'render') return [renderLink(w.name, statusOf(w))];
+    if (w.kind === 'trader')
+      return [
+        { from: w.name, to: 'nas-stock', type: 'http-pull', status: statusOf(w), worker: w.name },
+      ];
+    return [];
+  });
+}
+
+/** SPEC §2 link rules, restated here so fixtures stay self-consistent. */
+function ruleStatus(w: WorkerStatus): Link['status'] {
+  if (!w.alive) return 'down';
+  if (w.kind === 'trader') return 'healthy';
+  if (w.state === 'paused') return 'paused';
+  return w.dead_letter > 0 ? 'degraded' : 'healthy';
+}
+
+function document(
+  now: Date,
+  workers: WorkerStatus[],
+  extra: Partial<StatusDocument> = {},
+): StatusDocument {
+  return {
+    redis_ok: true,
+    paused: false,
+    paused_reason: null,
+    generated_at: now.toISOString(),
+    workers,
+    links: linksFor(workers, ruleStatus),
+    redis_error: null,
+    stale: false,
+    last_ok_at: now.toISOString(),
+    collect_duration_ms: 3.2,
+    scan: null,
+    ...extra,
+  };
+}
+
+/** A status document showing `state`, as the exporter would serve it at `now`. */
+export function mockDocument(state: MockState, now: Date): StatusDocument {
+  const workers = baseWorkers(now);
+  const set = (name: string, patch: Partial<WorkerStatus>) => {
+    const index = workers.findIndex((w) => w.name === name);
+    const current = workers[index];
+    if (current) workers[index] = { ...current, ...patch };
+  };
+  switch (state) {
+    case 'healthy':
+      return document(now, workers);
+    case 'paused': {
+      for (const w of workers)
+        if (w.kind === 'render') Object.assign(w, { state: 'paused', processing: 0 });
+      set('task-watcher', { state: 'trading', mode: 'trading' });
+      set('ai_trade', { state: 'market_open' });
+      return document(now, workers, { paused: true, paused_reason: 'trading' });
+    }
+    case 'down':
+      // The heartbeat key has expired: no age in the document; the panel remembers the last beat.
+      set('video-render', {
+        alive: false,
+        state: null,
+        last_beat_age_s: null,
+        last_beat_at: null,
+        processing: 0,
+        queue_depth: 14,
+        jobs_done: 0,
+      });
+      set('ai_trade', { alive: false, state: null, last_beat_age_s: null, last_beat_at: null });
+      return document(now, workers);
+    case 'degraded':
+      set('image-render', { dead_letter: 3, jobs_failed: 4 });
+      set('insta-render', {
+        dead_letter: 12,
+        jobs_failed: 12,
+        state: 'busy',
+        queue_depth: 5,
+        processing: 1,
+      });
+      return document(now, workers);
+    case 'redis-down':
+      return document(now, workers, {
+        redis_ok: false,
+        stale: true,
+        redis_error: 'connect ECONNREFUSED 127.0.0.1:6379',
+        last_ok_at: ago(now, 95),
+      });
+  }
+}
+
+/**
+ * What the panel saw before `mockDocument(state)`: for `down`, the last beats of the workers
+ * that have since died, so the fixture can say "last beat Ns ago" like a live panel does.
+ */
+export function mockHistory(state: MockState, now: Date): StatusDocument[] {
+  if (state !== 'down') return [];
+  const before = new Date(now.getTime() - 60_000);
+  const workers = baseWorkers(before).map((w) =>
+    w.name === 'video-render'
+      ? { ...w, last_beat_age_s: 14 }
+      : w.name === 'ai_trade'
+        ? { ...w, last_beat_age_s: 47 }
+        : w,
+  );
+  return [document(before, workers)];
+}

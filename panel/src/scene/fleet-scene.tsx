@@ -1,0 +1,64 @@
+import { Canvas } from '@react-three/fiber';
+import { useMemo, useSyncExternalStore } from 'react';
+import { AnchorRegistry } from '../hud/anchor-registry.js';
+import { HudLayer } from '../hud/hud-layer.js';
+import type { Vec3 } from '../scene-layout.js';
+import { computeLayout } from '../scene-layout.js';
+import type { StatusStore } from '../status-store.js';
+import { topologyFromKey, topologyKey } from '../worker-views.js';
+import { pipeCurve } from './pipe-curves.js';
+import { SceneContent } from './scene-content.js';
+
+export interface FleetSceneProps {
+  store: StatusStore;
+  reducedMotion: boolean;
+  /** Called when the browser takes the WebGL context away; the panel then shows the cards. */
+  onContextLost: (reason: string) => void;
+}
+
+/** How far above a pipe's marker point its badge floats. */
+const BADGE_LIFT = 0.55;
+
+/**
+ * The 3D view (its own lazily loaded chunk): the canvas, and the DOM HUD over it. Only a change
+ * in the fleet's shape re-renders it; statuses flow through the store.
+ */
+export default function FleetScene({ store, reducedMotion, onContextLost }: FleetSceneProps) {
+  const topology = useSyncExternalStore(store.subscribe, () => topologyKey(store.getSnapshot()));
+  const layout = useMemo(() => computeLayout(topologyFromKey(topology)), [topology]);
+  const markers = useMemo(
+    () =>
+      new Map(
+        layout.pipes.map((pipe) => {
+          const [x, y, z] = pipeCurve(pipe.points).getPointAt(pipe.markerAt).toArray();
+          return [pipe.worker, [x, y + BADGE_LIFT, z + 0.3] as Vec3];
+        }),
+      ),
+    [layout],
+  );
+  const anchors = useMemo(() => new AnchorRegistry(), []);
+  return (
+    <div className="fp-scene">
+      <Canvas
+        dpr={[1, 2]}
+        camera={{ fov: 20, position: [0, 0, 60] }}
+        gl={{ antialias: true, alpha: true, powerPreference: 'low-power' }}
+        onCreated={({ gl }) => {
+          gl.domElement.addEventListener('webglcontextlost', (event) => {
+            event.preventDefault();
+            onContextLost('The 3D view lost its WebGL context');
+          });
+        }}
+        aria-hidden="true"
+      >
+        <SceneContent
+          layout={layout}
+          store={store}
+          reducedMotion={reducedMotion}
+          anchors={anchors}
+        />
+      </Canvas>
+      <HudLayer layout={layout} store={store} anchors={anchors} markers={markers} />
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import type { Link, LinkStatus, WorkerStatus } from '@fleet/core/contracts';
+
+/** A link status as drawn: the four of SPEC §2, plus `unknown` when there is no live reading. */
+export type DrawnStatus = LinkStatus | 'unknown';
+
+/** SPEC §4 link colours. */
+export const STATUS_COLORS: Readonly<Record<DrawnStatus, string>> = {
+  healthy: '#22c55e',
+  paused: '#f59e0b',
+  degraded: '#eab308',
+  down: '#ef4444',
+  unknown: '#64748b',
+};
+
+/** How a pipe looks, so that every status is told apart without colour too. */
+export type PipePattern = 'solid' | 'dashed' | 'broken';
+
+export interface StatusVisual {
+  color: string;
+  /** Shown next to the status text, on badges and in the cards. */
+  icon: string;
+  /** Short English word for screen readers and the legend. */
+  text: string;
+  pattern: PipePattern;
+}
+
+export const STATUS_VISUALS: Readonly<Record<DrawnStatus, StatusVisual>> = {
+  healthy: { color: STATUS_COLORS.healthy, icon: '●', text: 'healthy', pattern: 'solid' },
+  paused: { color: STATUS_COLORS.paused, icon: '⏸', text: 'paused', pattern: 'dashed' },
+  degraded: { color: STATUS_COLORS.degraded, icon: '❌', text: 'degraded', pattern: 'solid' },
+  down: { color: STATUS_COLORS.down, icon: '⚠', text: 'down', pattern: 'broken' },
+  unknown: { color: STATUS_COLORS.unknown, icon: '?', text: 'unknown', pattern: 'dashed' },
+};
+
+/** SPEC §4 worker state labels, first match wins. */
+export function workerStateLabel(worker: Pick<WorkerStatus, 'alive' | 'state'>): string {
+  if (!worker.alive) return '🔴 다운';
+  switch (worker.state) {
+    case 'paused':
+      return '⏸ 작업중(트레이딩)';
+    case 'busy':
+      return '⚙️ 처리 중';
+    case 'market_open':
+      return '📈 장중';
+    case 'market_closed':
+      return '🌙 휴장';
+    default:
+      return '🟢 대기';
+  }
+}
+
+/**
+ * Particle speed along a pipe, in pipe lengths per second. Down and unknown pipes carry no
+ * traffic; paused ones crawl; a busy worker's pipe runs fast.
+ */
+export function flowSpeed(status: DrawnStatus, workerState: string | null): number {
+  switch (status) {
+    case 'healthy':
+      return workerState === 'busy' ? 0.42 : 0.12;
+    case 'degraded':
+      return workerState === 'busy' ? 0.3 : 0.09;
+    case 'paused':
+      return 0.012;
+    case 'down':
+    case 'unknown':
+      return 0;
+  }
+}
+
+/** Down and unknown pipes show no particles at all; the others show them moving or crawling. */
+export function showsParticles(status: DrawnStatus): boolean {
+  return status !== 'down' && status !== 'unknown';
+}
+
+/** The link whose far end is this worker (the additive `worker` field, else by name). */
+export function linkOfWorker(links: readonly Link[], worker: string): Link | undefined {
+  return links.find((link) => {
+    // `worker` is additive: a producer that only knows the LOCKED fields may leave it out.
+    const owner = (link as Partial<Link>).worker;
+    return owner === undefined ? link.to === worker || link.from === worker : owner === worker;
+  });
+}
+
+/**
+ * The status a worker is drawn with: its link's, or for a worker without a pipe, healthy while
+ * alive. Everything is unknown while Redis cannot be read, since the figures are old.
+ */
+export function drawnStatus(
+  worker: Pick<WorkerStatus, 'alive'>,
+  link: Pick<Link, 'status'> | undefined,
+  redisOk: boolean,
+): DrawnStatus {
+  if (!redisOk) return 'unknown';
+  if (link) return link.status;
+  return worker.alive ? 'healthy' : 'down';
+}
+
+/** `data-status` of a 2D card: the link status, or the worker's own state when it has no pipe. */
+export function cardStatus(
+  worker: Pick<WorkerStatus, 'alive' | 'state'>,
+  link: Pick<Link, 'status'> | undefined,
+): string {
+  if (link) return link.status;
+  if (!worker.alive) return 'down';
+  return worker.state ?? 'unknown';
+}
+
+/** "last beat 74s ago", in whole seconds or minutes; null age means no beat was ever seen. */
+export function lastBeatText(ageS: number | null): string {
+  if (ageS === null) return 'no heartbeat seen';
+  if (ageS < 120) return `last beat ${ageS}s ago`;
+  if (ageS < 7200) return `last beat ${Math.floor(ageS / 60)}m ago`;
+  return `last beat ${Math.floor(ageS / 3600)}h ago`;
+}

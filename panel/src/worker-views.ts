@@ -1,0 +1,49 @@
+import type { Link, WorkerStatus } from '@fleet/core/contracts';
+import type { LayoutWorker } from './scene-layout.js';
+import type { PanelSnapshot } from './status-store.js';
+import { type DrawnStatus, drawnStatus, flowSpeed, linkOfWorker } from './status-visuals.js';
+
+/** One worker as every view draws it. */
+export interface WorkerView {
+  worker: WorkerStatus;
+  link: Link | undefined;
+  status: DrawnStatus;
+  /** Particle speed on its pipe, in pipe lengths per second before reduced motion. */
+  speed: number;
+}
+
+const cache = new WeakMap<PanelSnapshot, ReadonlyMap<string, WorkerView>>();
+
+/** Every worker's view of a snapshot, computed once per snapshot (the scene asks every frame). */
+export function workerViews(snapshot: PanelSnapshot): ReadonlyMap<string, WorkerView> {
+  const cached = cache.get(snapshot);
+  if (cached) return cached;
+  const views = new Map<string, WorkerView>();
+  const doc = snapshot.doc;
+  for (const worker of doc?.workers ?? []) {
+    const link = linkOfWorker(doc?.links ?? [], worker.name);
+    const status = drawnStatus(worker, link, doc?.redis_ok ?? false);
+    views.set(worker.name, { worker, link, status, speed: flowSpeed(status, worker.state) });
+  }
+  cache.set(snapshot, views);
+  return views;
+}
+
+/**
+ * What the scene's shape depends on (workers, hosts, pipes) as one string: the scene graph is
+ * rebuilt only when this changes, never for a mere status change.
+ */
+export function topologyKey(snapshot: PanelSnapshot): string {
+  const doc = snapshot.doc;
+  if (!doc) return '[]';
+  const workers: LayoutWorker[] = doc.workers.map((worker) => ({
+    name: worker.name,
+    host: worker.host === 'nas' ? 'nas' : 'windows',
+    linkType: linkOfWorker(doc.links, worker.name)?.type ?? null,
+  }));
+  return JSON.stringify(workers);
+}
+
+export function topologyFromKey(key: string): LayoutWorker[] {
+  return JSON.parse(key) as LayoutWorker[];
+}

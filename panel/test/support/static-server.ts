@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+/** Serves a built panel under `/infra/`, as the exporter does. */
+export class StaticServer {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(root: string): Promise<StaticServer> {
+    const server = createServer(async (request, response) => {
+      const path = new URL(request.url ?? '/', 'http://x').pathname;
+      if (!path.startsWith('/infra/')) {
+        response.writeHead(404).end();
+        return;
+      }
+      const relative = normalize(path.slice('/infra/'.length) || 'index.html');
+      if (relative.startsWith('..')) {
+        response.writeHead(403).end();
+        return;
+      }
+      try {
+        const body = await readFile(join(root, relative));
+        response.writeHead(200, {
+          'content-type': TYPES[extname(relative)] ?? 'application/octet-stream',
+        });
+        response.end(body);
+      } catch {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return new StaticServer(server, `http://127.0.0.1:${port}`);
+  }
+
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
