@@ -1,0 +1,174 @@
+// docker-compose.yml, validated by the Debian docker-compose (v1) package's `config` (there is
+// no Docker engine here), then checked for what the NAS deployment relies on.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { requireBinary } from '@fleet/core/testing';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = join(import.meta.dirname, '..', '..');
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  restart?: string;
+  healthcheck?: { test: string[] | string };
+  environment?: Record<string, string>;
+  secrets?: { source: string }[];
+  /** `source:target[:mode]` (docker-compose 1.x prints the short form). */
+  volumes?: string[];
+  profiles?: string[];
+  ports?: { target: number }[];
+}
+interface ComposeConfig {
+  services: Record<string, Service>;
+  secrets: Record<string, { file: string }>;
+}
+
+function compose(args: string[], env: Record<string, string> = {}): string {
+  requireBinary('docker-compose', 'docker-compose');
+  return execFileSync('docker-compose', ['-f', 'docker-compose.yml', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: 'pipe',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+  });
+}
+
+const config = (): ComposeConfig => parse(compose(['--env-file', '.env.example', 'config']));
+
+function mounts(service: Service | undefined): { source: string; target: string }[] {
+  return (service?.volumes ?? []).map((volume) => {
+    const [source = '', target = ''] = volume.split(':');
+    return { source, target };
+  });
+}
+
+describe('docker-compose.yml', () => {
+  // docker-compose 1.x prints every service whatever the profile, so profiles are read, not applied.
+  const base = config();
+  const trial = base;
+
+  it('is valid for docker-compose config, with and without the trial profile', () => {
+    expect(compose(['--env-file', '.env.example', 'config', '-q'])).toBe('');
+    expect(compose(['--env-file', '.env.example', '--profile', 'trial', 'config', '-q'])).toBe('');
+  });
+
+  it('runs the four services on the NAS, and its own Redis + simulator only in the trial', () => {
+    const byProfile = (profile: string | undefined) =>
+      Object.entries(base.services)
+        .filter(([, service]) => service.profiles?.[0] === profile)
+        .map(([name]) => name)
+        .sort();
+    expect(byProfile(undefined)).toEqual(['alerting', 'exporter', 'grafana', 'prometheus']);
+    expect(byProfile('trial')).toEqual(['redis', 'simulator']);
+    // The simulator must never write into the NAS's Redis, whatever .env says.
+    expect(trial.services.simulator?.environment?.REDIS_URL).toBe('redis://redis:6379');
+  });
+
+  it('stops with a message naming REDIS_URL when it is not set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-compose-'));
+    try {
+      writeFileSync(join(dir, '.env'), '# nothing set\n');
+      let message = '';
+      try {
+        compose(['--env-file', join(dir, '.env'), 'config', '-q']);
+      } catch (error) {
+        message = String((error as { stderr?: string }).stderr);
+      }
+      expect(message).toMatch(/set REDIS_URL in \.env/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['exporter', 'alerting', 'prometheus', 'grafana', 'redis'])(
+    '%s restarts by itself and has a healthcheck',
+    (name) => {
+      const service = trial.services[name];
+      expect(service?.restart).toBe('unless-stopped');
+      expect(service?.healthcheck?.test, name).toBeDefined();
+    },
+  );
+
+  it.each(['exporter', 'alerting', 'simulator'])(
+    '%s builds from a multi-stage, non-root Dockerfile',
+    (name) => {
+      const build = trial.services[name]?.build;
+      expect(build).toBeDefined();
+      const dockerfile = readFileSync(join(build?.context ?? '', build?.dockerfile ?? ''), 'utf8');
+      expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+      expect(dockerfile).toMatch(/^RUN npm ci /m);
+      expect(dockerfile).toMatch(/npm ci --omit=dev/);
+      const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+      expect(runtime).toMatch(/^USER node$/m);
+      expect(dockerfile).toMatch(new RegExp(`CMD \\["node", "${name}/dist/`));
+    },
+  );
+
+  it('ships the built panel inside the exporter image', () => {
+    const dockerfile = readFileSync(join(root, 'exporter', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/npm run build -w panel/);
+    expect(dockerfile).toMatch(/COPY --from=build \/app\/panel\/dist panel\/dist/);
+  });
+
+  it('passes the Telegram bot token as a compose secret file, never as a variable', () => {
+    const alerting = base.services.alerting;
+    expect(alerting?.environment?.TELEGRAM_BOT_TOKEN).toBeUndefined();
+    expect(alerting?.environment?.TELEGRAM_BOT_TOKEN_FILE).toBe('/run/secrets/telegram_bot_token');
+    expect(alerting?.secrets?.map((s) => s.source)).toEqual(['telegram_bot_token']);
+    expect(relative(root, base.secrets.telegram_bot_token?.file ?? '')).toBe(
+      'secrets/telegram_bot_token',
+    );
+    expect(base.services.grafana?.environment?.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe(
+      '/run/secrets/grafana_admin_password',
+    );
+  });
+
+  it('provisions Grafana and opens the fleet dashboard on its home page', () => {
+    const grafana = base.services.grafana;
+    const hostPathOf = (containerPath: string) => {
+      const mount = mounts(grafana).find((m) => containerPath.startsWith(`${m.target}/`));
+      return mount && join(mount.source, containerPath.slice(mount.target.length));
+    };
+    const home = grafana?.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '';
+    expect(relative(root, hostPathOf(home) ?? '')).toBe(
+      'dashboards/grafana/dashboards/fleet-overview.json',
+    );
+    for (const file of [
+      '/etc/grafana/provisioning/datasources/prometheus.yml',
+      '/etc/grafana/provisioning/dashboards/fleet-monitor.yml',
+    ]) {
+      const host = hostPathOf(file);
+      expect(host && existsSync(host), file).toBe(true);
+    }
+  });
+
+  it('gives Prometheus its config and the rules where prometheus.yml looks for them', () => {
+    const target = (source: string) =>
+      mounts(base.services.prometheus).find((m) => relative(root, m.source) === source)?.target;
+    expect(target('prometheus.yml')).toBe('/etc/prometheus/prometheus.yml');
+    const promConfig = parse(readFileSync(join(root, 'prometheus.yml'), 'utf8'));
+    // rule_files resolve against the config file's directory, in the repo and in the container.
+    expect(promConfig.rule_files).toEqual(['prometheus/rules/*.yml']);
+    expect(target('prometheus/rules')).toBe('/etc/prometheus/prometheus/rules');
+  });
+
+  it('has Prometheus scrape the compose services on their container ports', () => {
+    const promConfig = parse(readFileSync(join(root, 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    };
+    const targets = Object.fromEntries(
+      promConfig.scrape_configs.map((job) => [job.job_name, job.static_configs[0]?.targets[0]]),
+    );
+    for (const [job, service] of [
+      ['fleet-exporter', 'exporter'],
+      ['fleet-alerting', 'alerting'],
+    ] as const) {
+      const port = base.services[service]?.ports?.[0]?.target;
+      expect(targets[job]).toBe(`${service}:${port}`);
+    }
+  });
+});
