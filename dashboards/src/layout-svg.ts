@@ -43,7 +43,8 @@ export function renderLayoutSvg(dashboard: Dashboard): string {
     ].join('\n');
   });
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,
+    `  <title>${escapeXml(dashboard.title ?? 'dashboard')} layout</title>`,
     '  <style>text{font-family:sans-serif;fill:#e2e8f0}.title{font-size:13px;font-weight:600}' +
       '.type{font-size:11px;fill:#94a3b8}.row{font-size:14px;font-weight:700}</style>',
     `  <rect width="${width}" height="${height}" fill="#0f172a"/>`,

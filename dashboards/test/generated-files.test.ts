@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderArtifacts } from '../src/artifacts.js';
@@ -9,8 +8,26 @@ import { DASHBOARD_UID, DATASOURCE_UID } from '../src/provisioning.js';
 const workspace = join(import.meta.dirname, '..');
 const artifacts = renderArtifacts();
 const committed = (path: string) => readFileSync(join(workspace, path), 'utf8');
-const dashboard = JSON.parse(committed('grafana/dashboards/fleet-overview.json')) as Dashboard;
-const panels = (dashboard.panels ?? []) as Panel[];
+/** The parts of the dashboard JSON these tests read. */
+interface DashboardJson {
+  uid: string;
+  templating: {
+    list: { type: string; name: string; query: unknown; current?: { value: string } }[];
+  };
+  annotations: { list: { name: string; datasource: { uid: string } }[] };
+  panels: {
+    id: number;
+    type: string;
+    title: string;
+    datasource?: unknown;
+    gridPos: { x: number; y: number; w: number; h: number };
+    targets?: { expr: string; refId: string; format?: string; instant?: boolean }[];
+  }[];
+}
+const dashboard = JSON.parse(committed('grafana/dashboards/fleet-overview.json')) as DashboardJson;
+const panels = dashboard.panels;
+/** Grafana's reference to the `datasource` variable. */
+const DATASOURCE_VARIABLE = ['$', '{datasource}'].join('');
 
 describe('generated files', () => {
   it.each([...artifacts.keys()])(
@@ -25,7 +42,7 @@ describe('generated files', () => {
 describe('fleet overview dashboard', () => {
   it('has a stable uid and picks its Prometheus through a datasource variable', () => {
     expect(dashboard.uid).toBe(DASHBOARD_UID);
-    const variable = dashboard.templating?.list?.find((v) => v.type === 'datasource');
+    const variable = dashboard.templating.list.find((v) => v.type === 'datasource');
     expect(variable).toMatchObject({ name: 'datasource', query: 'prometheus' });
     expect(variable?.current?.value).toBe(DATASOURCE_UID);
   });
@@ -34,10 +51,13 @@ describe('fleet overview dashboard', () => {
     const queried = panels.filter((p) => p.type !== 'row');
     expect(queried.length).toBeGreaterThan(15);
     for (const panel of queried) {
-      expect(panel.datasource, panel.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(panel.datasource, panel.title).toEqual({
+        type: 'prometheus',
+        uid: DATASOURCE_VARIABLE,
+      });
     }
-    for (const annotation of dashboard.annotations?.list ?? []) {
-      expect(annotation.datasource?.uid, annotation.name).toBe('${datasource}');
+    for (const annotation of dashboard.annotations.list) {
+      expect(annotation.datasource.uid, annotation.name).toBe(DATASOURCE_VARIABLE);
     }
   });
 
@@ -59,7 +79,7 @@ describe('fleet overview dashboard', () => {
   ])('has a %s panel "%s" over %s', (type, title, exprPart) => {
     const panel = panels.find((p) => p.type === type && p.title === title);
     expect(panel, `${type} "${title}"`).toBeDefined();
-    const exprs = (panel?.targets ?? []).map((t) => (t as { expr?: string }).expr ?? '');
+    const exprs = (panel?.targets ?? []).map((t) => t.expr);
     expect(exprs.some((e) => e.includes(exprPart))).toBe(true);
   });
 
@@ -75,7 +95,7 @@ describe('fleet overview dashboard', () => {
   });
 
   it('counts jobs with rate/increase only (counters reset when a worker restarts)', () => {
-    const exprs = panels.flatMap((p) => (p.targets ?? []).map((t) => (t as { expr: string }).expr));
+    const exprs = panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
     const counterUses = exprs.filter((e) => /fleet_\w+_total/.test(e));
     expect(counterUses.length).toBeGreaterThan(0);
     for (const expr of counterUses) {
@@ -88,7 +108,7 @@ describe('fleet overview dashboard', () => {
   it('lays panels out on the 24-column grid without overlaps, with unique ids', () => {
     const cells = new Set<string>();
     for (const panel of panels) {
-      const { x = 0, y = 0, w = 0, h = 0 } = panel.gridPos ?? {};
+      const { x, y, w, h } = panel.gridPos;
       expect(x + w, panel.title).toBeLessThanOrEqual(24);
       for (let col = x; col < x + w; col++) {
         for (let row = y; row < y + h; row++) {

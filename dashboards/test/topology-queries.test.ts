@@ -144,8 +144,8 @@ const cases: { name: string; situation: Situation; nodes: Row[]; edges: Row[] }[
       node('nas-stock', 'service', '', unknown),
     ],
     edges: [
-      ...renderEdges(
-        (w) => ({ 'video-render': 'down', 'image-render': 'degraded' })[w] ?? 'healthy',
+      ...renderEdges((w) =>
+        w === 'video-render' ? 'down' : w === 'image-render' ? 'degraded' : 'healthy',
       ),
       edge('ai_trade', 'nas-stock', 'http-pull', 'down'),
     ],
