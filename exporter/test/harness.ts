@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@fleet/core';
+import type { TestRedisServer } from '@fleet/core/testing';
+import { type ExporterOptions, type RunningExporter, startExporter } from '../src/index.js';
+
+/** An in-process exporter on a free loopback port, quiet, with no panel built. */
+export function startTestExporter(
+  server: TestRedisServer,
+  options: Partial<ExporterOptions> = {},
+): Promise<RunningExporter> {
+  return startExporter({
+    redisUrl: server.url,
+    port: 0,
+    host: '127.0.0.1',
+    logger: createLogger('exporter', 'silent'),
+    panelDir: mkdtempSync(join(tmpdir(), 'fleet-no-panel-')),
+    ...options,
+  });
+}
+
+export async function getJson<T = Record<string, unknown>>(
+  url: string,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(url);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+export async function getText(url: string): Promise<{ status: number; body: string }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.text() };
+}
+
+/** The value of one sample in Prometheus text, e.g. `fleet_worker_up{worker="a"}`. */
+export function sample(metrics: string, series: string): number | undefined {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** Polls `check` every 50 ms until it returns true, for at most `ms`. */
+export async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (performance.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`condition not met within ${ms} ms`);
+}
