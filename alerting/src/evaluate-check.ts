@@ -68,7 +68,7 @@ export function evaluateCheck(
       if (entry && wasFailing) entry = { ...entry, graceUntil: now + rules.bootGraceMs };
       workers[worker.name] = entry
         ? evaluateWorker(entry, worker, document.paused, now, rules, events)
-        : firstSight(worker, now);
+        : firstSight(worker, document.paused, now, rules);
     }
   }
   return {
@@ -108,7 +108,12 @@ function evaluateRedis(
 }
 
 /** The first observation is a baseline, never an alert (no false alarm at boot). */
-function firstSight(worker: WorkerStatus, now: number): WorkerAlertState {
+function firstSight(
+  worker: WorkerStatus,
+  paused: boolean,
+  now: number,
+  rules: CheckRules,
+): WorkerAlertState {
   return {
     status: worker.alive ? 'up' : 'unknown',
     firstSeenAt: now,
@@ -118,7 +123,7 @@ function firstSight(worker: WorkerStatus, now: number): WorkerAlertState {
     notifiedAt: null,
     graceUntil: null,
     deadLetterReported: worker.dead_letter,
-    stuck: null,
+    stuck: evaluateStuck(null, worker, paused, now, rules, []),
     checkedAt: now,
   };
 }

@@ -1,0 +1,348 @@
+import { describe, expect, it } from 'vitest';
+import { type AlertState, initialAlertState, mergeAlertStates } from '../src/alert-state.js';
+import { type AlertEvent, type CheckRules, evaluateCheck } from '../src/evaluate-check.js';
+import { statusDocument, type WorkerSketch } from './support/status-documents.js';
+
+const RULES: CheckRules = {
+  deadLetterThreshold: 1,
+  bootGraceMs: 90_000,
+  stuckAfterMs: 600_000,
+  repeatMs: 0,
+  holdForMs: 0,
+  redisConfirmMs: 10_000,
+};
+
+/** One check: when (seconds after start), what was observed, and the events expected. */
+type Step = [atS: number, observed: WorkerSketch[] | 'redis-down', expected: string[]];
+
+/** Events in a compact form the table can spell out. */
+function summarize(event: AlertEvent): string {
+  switch (event.type) {
+    case 'worker_down':
+      return `down:${event.worker}${event.atBoot ? ':boot' : ''}`;
+    case 'worker_recovered':
+      return `recovered:${event.worker}:${event.downForMs / 1000}s`;
+    case 'worker_still_down':
+      return `still_down:${event.worker}:${event.downForMs / 1000}s`;
+    case 'dead_letter':
+      return `dead_letter:${event.worker}:${event.count}`;
+    case 'queue_stuck':
+      return `stuck:${event.worker}:${event.depth}`;
+    case 'queue_moving':
+      return `moving:${event.worker}:${event.depth}`;
+    case 'redis_down':
+      return 'redis_down';
+    case 'redis_still_down':
+      return `redis_still_down:${event.downForMs / 1000}s`;
+    case 'redis_restored':
+      return `redis_restored:${event.downForMs / 1000}s`;
+  }
+}
+
+function run(steps: Step[], rules: CheckRules): { events: string[][]; state: AlertState } {
+  let state = initialAlertState(0);
+  const events: string[][] = [];
+  for (const [atS, observed] of steps) {
+    const document =
+      observed === 'redis-down' ? statusDocument([], { redisOk: false }) : statusDocument(observed);
+    const outcome = evaluateCheck(state, document, atS * 1000, rules);
+    state = outcome.next;
+    events.push(outcome.events.map(summarize));
+  }
+  return { events, state };
+}
+
+const up = (name: string, extra: Partial<WorkerSketch> = {}): WorkerSketch => ({
+  name,
+  alive: true,
+  ...extra,
+});
+const dead = (name: string, extra: Partial<WorkerSketch> = {}): WorkerSketch => ({
+  name,
+  alive: false,
+  ...extra,
+});
+
+describe('evaluateCheck', () => {
+  it.each<[string, Partial<CheckRules>, Step[]]>([
+    ['first sight of a live worker is a baseline', {}, [[0, [up('a')], []]]],
+    ['first sight of a dead worker is a baseline', {}, [[0, [dead('a')], []]]],
+    [
+      'a worker dead at boot is announced once the boot grace is over',
+      {},
+      [
+        [0, [dead('a')], []],
+        [60, [dead('a')], []],
+        [90, [dead('a')], ['down:a:boot']],
+        [150, [dead('a')], []],
+      ],
+    ],
+    [
+      'a worker that comes up within the boot grace is never announced',
+      {},
+      [
+        [0, [dead('a')], []],
+        [30, [up('a')], []],
+        [200, [up('a')], []],
+      ],
+    ],
+    [
+      'alive → dead → alive: down, then recovered with the downtime',
+      {},
+      [
+        [0, [up('a')], []],
+        [60, [dead('a')], ['down:a']],
+        [120, [dead('a')], []],
+        [300, [up('a')], ['recovered:a:240s']],
+        [360, [up('a')], []],
+      ],
+    ],
+    [
+      'a worker dead at boot that recovers reports the time since first seen',
+      {},
+      [
+        [0, [dead('a')], []],
+        [90, [dead('a')], ['down:a:boot']],
+        [150, [up('a')], ['recovered:a:150s']],
+      ],
+    ],
+    [
+      'hold-for: a blip shorter than the hold is not announced',
+      { holdForMs: 120_000 },
+      [
+        [0, [up('a')], []],
+        [60, [dead('a')], []],
+        [120, [up('a')], []],
+        [180, [up('a')], []],
+      ],
+    ],
+    [
+      'hold-for: an outage that holds is announced from its start',
+      { holdForMs: 120_000 },
+      [
+        [0, [up('a')], []],
+        [60, [dead('a')], []],
+        [180, [dead('a')], ['down:a']],
+        [240, [up('a')], []],
+        [360, [up('a')], ['recovered:a:180s']],
+      ],
+    ],
+    [
+      'repeat reminders while an outage lasts',
+      { repeatMs: 3_600_000 },
+      [
+        [0, [up('a')], []],
+        [60, [dead('a')], ['down:a']],
+        [1800, [dead('a')], []],
+        [3660, [dead('a')], ['still_down:a:3600s']],
+        [7260, [dead('a')], ['still_down:a:7200s']],
+        [7320, [up('a')], ['recovered:a:7260s']],
+      ],
+    ],
+    [
+      'dead letters: reaching the threshold, changing above it, re-armed at 0',
+      {},
+      [
+        [0, [up('a')], []],
+        [60, [up('a', { deadLetter: 1 })], ['dead_letter:a:1']],
+        [120, [up('a', { deadLetter: 1 })], []],
+        [180, [up('a', { deadLetter: 4 })], ['dead_letter:a:4']],
+        [240, [up('a', { deadLetter: 0 })], []],
+        [300, [up('a', { deadLetter: 1 })], ['dead_letter:a:1']],
+      ],
+    ],
+    [
+      'dead letters below the threshold stay quiet',
+      { deadLetterThreshold: 5 },
+      [
+        [0, [up('a')], []],
+        [60, [up('a', { deadLetter: 3 })], []],
+        [120, [up('a', { deadLetter: 5 })], ['dead_letter:a:5']],
+      ],
+    ],
+    [
+      'dead letters present at first sight are a baseline',
+      {},
+      [
+        [0, [up('a', { deadLetter: 2 })], []],
+        [60, [up('a', { deadLetter: 2 })], []],
+        [120, [up('a', { deadLetter: 3 })], ['dead_letter:a:3']],
+      ],
+    ],
+    [
+      'a queue whose depth does not fall is stuck, and moving again when it falls',
+      {},
+      [
+        [0, [up('a', { depth: 5 })], []],
+        [300, [up('a', { depth: 5 })], []],
+        [600, [up('a', { depth: 6 })], ['stuck:a:6']],
+        [900, [up('a', { depth: 6 })], []],
+        [960, [up('a', { depth: 4 })], ['moving:a:4']],
+      ],
+    ],
+    [
+      'jobs being done is progress even when new jobs keep the depth up',
+      {},
+      [
+        [0, [up('a', { depth: 5, jobsDone: 1 })], []],
+        [400, [up('a', { depth: 5, jobsDone: 9 })], []],
+        [800, [up('a', { depth: 5, jobsDone: 20 })], []],
+      ],
+    ],
+    [
+      'a stuck queue that drains is moving again',
+      {},
+      [
+        [0, [up('a', { depth: 2 })], []],
+        [600, [up('a', { depth: 2 })], ['stuck:a:2']],
+        [660, [up('a', { depth: 0 })], ['moving:a:0']],
+      ],
+    ],
+    [
+      'a paused worker (trading hours) is not stuck',
+      {},
+      [
+        [0, [up('a', { depth: 5, state: 'paused' })], []],
+        [900, [up('a', { depth: 5, state: 'paused' })], []],
+      ],
+    ],
+    [
+      'stuck detection can be turned off',
+      { stuckAfterMs: 0 },
+      [
+        [0, [up('a', { depth: 5 })], []],
+        [3600, [up('a', { depth: 5 })], []],
+      ],
+    ],
+    [
+      'Redis down: one message after the confirmation, not one per worker; one when back',
+      {},
+      [
+        [0, [up('a'), up('b')], []],
+        [60, 'redis-down', []],
+        [70, 'redis-down', ['redis_down']],
+        [130, 'redis-down', []],
+        [190, [up('a'), up('b')], ['redis_restored:130s']],
+      ],
+    ],
+    [
+      'a Redis blip shorter than the confirmation is not announced',
+      {},
+      [
+        [0, [up('a')], []],
+        [60, 'redis-down', []],
+        [65, [up('a')], []],
+      ],
+    ],
+    [
+      'after Redis returns, workers get the boot grace to beat again',
+      {},
+      [
+        [0, [up('a'), up('b')], []],
+        [60, 'redis-down', []],
+        [70, 'redis-down', ['redis_down']],
+        [80, [dead('a'), dead('b')], ['redis_restored:20s']],
+        [120, [up('a'), dead('b')], []],
+        [170, [up('a'), dead('b')], ['down:b']],
+      ],
+    ],
+    [
+      'Redis down reminders',
+      { repeatMs: 600_000 },
+      [
+        [0, [up('a')], []],
+        [60, 'redis-down', []],
+        [70, 'redis-down', ['redis_down']],
+        [670, 'redis-down', ['redis_still_down:610s']],
+      ],
+    ],
+    [
+      'workers outside the fleet are not alerted on',
+      {},
+      [
+        [0, [up('stray', { inFleet: false })], []],
+        [200, [dead('stray', { inFleet: false })], []],
+      ],
+    ],
+    [
+      'several changes in one check come out together',
+      {},
+      [
+        [0, [up('a'), up('b'), up('c')], []],
+        [
+          60,
+          [dead('a'), dead('b'), up('c', { deadLetter: 2 })],
+          ['down:a', 'down:b', 'dead_letter:c:2'],
+        ],
+      ],
+    ],
+  ])('%s', (_name, rules, steps) => {
+    const { events } = run(steps, { ...RULES, ...rules });
+    expect(events).toEqual(steps.map(([, , expected]) => expected));
+  });
+
+  it('keeps the worker state frozen while Redis cannot be read', () => {
+    const { state } = run(
+      [
+        [0, [up('a')], []],
+        [60, 'redis-down', []],
+      ],
+      RULES,
+    );
+    expect(state.workers.a?.status).toBe('up');
+    expect(state.redis.failingSince).toBe(60_000);
+  });
+
+  it('drops workers that left the fleet', () => {
+    const { state } = run(
+      [
+        [0, [up('a'), up('b')], []],
+        [60, [up('a')], []],
+      ],
+      RULES,
+    );
+    expect(Object.keys(state.workers)).toEqual(['a']);
+  });
+
+  it('says when Redis is failing but not yet confirmed', () => {
+    const state = initialAlertState(0);
+    const outcome = evaluateCheck(state, statusDocument([], { redisOk: false }), 1000, RULES);
+    expect(outcome.redisUnconfirmed).toBe(true);
+    expect(outcome.next.rev).toBe(1);
+  });
+});
+
+describe('mergeAlertStates', () => {
+  const stored = run([[0, [up('a'), up('b')], []]], RULES).state;
+  const own = run(
+    [
+      [0, [up('a'), up('b')], []],
+      [60, 'redis-down', []],
+      [70, 'redis-down', ['redis_down']],
+    ],
+    RULES,
+  ).state;
+
+  it.each<[string, AlertState | null, AlertState | null, (merged: AlertState) => void]>([
+    ['nothing anywhere: a fresh state', null, null, (m) => expect(m).toEqual(initialAlertState(5))],
+    ['only the store', stored, null, (m) => expect(m).toBe(stored)],
+    ['only memory (Redis restarted empty)', null, own, (m) => expect(m).toBe(own)],
+    [
+      'memory ran ahead during an outage: its Redis notice wins',
+      stored,
+      own,
+      (m) => {
+        expect(m.redis.status).toBe('down');
+        expect(m.rev).toBe(own.rev);
+      },
+    ],
+    [
+      'a stale copy in memory loses to the store',
+      own,
+      stored,
+      (m) => expect(m.redis.status).toBe('down'),
+    ],
+  ])('%s', (_name, storedState, ownState, check) => {
+    check(mergeAlertStates(storedState, ownState, 5));
+  });
+});

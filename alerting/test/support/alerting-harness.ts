@@ -1,0 +1,159 @@
+import { Writable } from 'node:stream';
+import { parseFleet, redisKeys } from '@fleet/core/contracts';
+import type { TestRedisServer } from '@fleet/core/testing';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import type { AlertingOptions, AlertingService } from '../../src/alerting-service.js';
+import type { FakeTelegramServer } from './fake-telegram-server.js';
+
+/** A realistic-looking token: the tests check it never reaches a log line. */
+export const TEST_TOKEN = '123456789:AAHfake-token_for-tests-0123456789abcdef';
+export const CHAT = '424242';
+export const OTHER_CHAT = '999';
+
+export const TEST_FLEET = parseFleet({
+  workers: [
+    { name: 'music-render', kind: 'render' },
+    { name: 'video-render', kind: 'render' },
+    { name: 'ai_trade', kind: 'trader' },
+  ],
+});
+
+/** Log lines of one service, kept for assertions (and the token check). */
+export class CapturedLog {
+  readonly lines: string[] = [];
+
+  logger(level = 'debug') {
+    const stream = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        this.lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    return pino({ level, base: { service: 'alerting' } }, stream);
+  }
+
+  get text(): string {
+    return this.lines.join('\n');
+  }
+
+  messages(): string[] {
+    return this.lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+  }
+}
+
+/** Fast settings: checks every 200 ms, short grace and confirmation, a short lease. */
+export function fastOptions(
+  redis: TestRedisServer,
+  telegram: FakeTelegramServer | null,
+  log: CapturedLog,
+  overrides: AlertingOptions = {},
+): AlertingOptions {
+  return {
+    redisUrl: redis.url,
+    fleet: TEST_FLEET,
+    telegram: telegram
+      ? { token: TEST_TOKEN, chatIds: [CHAT], apiUrl: telegram.url, pollTimeoutS: 1 }
+      : null,
+    intervalS: 0.2,
+    bootGraceS: 1.5,
+    redisConfirmS: 0.6,
+    stuckAfterS: 0,
+    repeatS: 0,
+    leaseS: 2,
+    port: 0,
+    host: '127.0.0.1',
+    logger: log.logger(),
+    ...overrides,
+  };
+}
+
+/** Worker liveness driven the way workers do it: the heartbeat key exists or it does not. */
+export class Workers {
+  constructor(private readonly redis: Redis) {}
+
+  async beat(
+    name: string,
+    options: { ttlS?: number; state?: string; kind?: string } = {},
+  ): Promise<void> {
+    const kind = options.kind ?? (name === 'ai_trade' ? 'trader' : 'render');
+    const heartbeat = {
+      name,
+      kind,
+      state: options.state ?? (kind === 'trader' ? 'market_open' : 'idle'),
+      ts: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      last_job_at: null,
+      jobs_done: 0,
+      jobs_failed: 0,
+    };
+    await this.redis.set(
+      redisKeys.heartbeat(name),
+      JSON.stringify(heartbeat),
+      'EX',
+      options.ttlS ?? 600,
+    );
+  }
+
+  async beatAll(
+    names: readonly string[] = TEST_FLEET.workers.map((worker) => worker.name),
+  ): Promise<void> {
+    for (const name of names) await this.beat(name);
+  }
+
+  async kill(name: string): Promise<void> {
+    await this.redis.del(redisKeys.heartbeat(name));
+  }
+
+  async setDeadLetters(name: string, count: number): Promise<void> {
+    const key = redisKeys.deadLetter(redisKeys.defaultQueue(name));
+    await this.redis.del(key);
+    if (count > 0)
+      await this.redis.rpush(key, ...Array.from({ length: count }, (_, i) => `job-${i}`));
+  }
+
+  async setQueueDepth(name: string, depth: number): Promise<void> {
+    const key = redisKeys.defaultQueue(name);
+    await this.redis.del(key);
+    if (depth > 0)
+      await this.redis.rpush(key, ...Array.from({ length: depth }, (_, i) => `job-${i}`));
+  }
+}
+
+/** Checks the service has run so far. */
+export async function checksRun(service: AlertingService): Promise<number> {
+  const metric = await service.metrics.checks.get();
+  return metric.values.reduce((sum, value) => sum + value.value, 0);
+}
+
+/** Waits until the service has run `count` more checks (so it has seen the current Redis). */
+export async function afterChecks(
+  service: AlertingService,
+  count = 2,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const start = await checksRun(service);
+  await eventually(
+    async () => (await checksRun(service)) >= start + count,
+    timeoutMs,
+    `${count} checks`,
+  );
+}
+
+/** Polls `condition` every 50 ms until it holds, or fails after `timeoutMs` saying what. */
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits so long that a message that should not come would have come. */
+export function quietPeriod(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

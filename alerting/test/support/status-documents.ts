@@ -1,0 +1,57 @@
+import type { StatusDocument, WorkerStatus } from '@fleet/core/contracts';
+
+/** A worker as a test describes it: only what the case is about. */
+export interface WorkerSketch {
+  name: string;
+  alive: boolean;
+  deadLetter?: number;
+  depth?: number;
+  jobsDone?: number;
+  state?: string;
+  inFleet?: boolean;
+  lastBeatAt?: string;
+}
+
+export function workerStatus(sketch: WorkerSketch): WorkerStatus {
+  return {
+    name: sketch.name,
+    kind: 'render',
+    alive: sketch.alive,
+    state: sketch.alive ? (sketch.state ?? 'idle') : null,
+    last_beat_age_s: sketch.alive ? 1 : null,
+    queue_depth: sketch.depth ?? 0,
+    dead_letter: sketch.deadLetter ?? 0,
+    processing: 0,
+    jobs_done: sketch.jobsDone ?? 0,
+    jobs_failed: 0,
+    last_job_at: null,
+    host: 'windows',
+    queue: `queue:${sketch.name}`,
+    in_fleet: sketch.inFleet ?? true,
+    last_beat_at: sketch.alive ? (sketch.lastBeatAt ?? '2024-01-01T00:00:00Z') : null,
+    mode: null,
+    heartbeat_error: null,
+    queue_error: null,
+    clock_skew_s: null,
+  };
+}
+
+export function statusDocument(
+  workers: WorkerSketch[],
+  options: { redisOk?: boolean; paused?: boolean; redisError?: string } = {},
+): StatusDocument {
+  const redisOk = options.redisOk ?? true;
+  return {
+    redis_ok: redisOk,
+    paused: options.paused ?? false,
+    paused_reason: options.paused ? 'trading' : null,
+    generated_at: '2024-01-01T00:00:00Z',
+    workers: workers.map(workerStatus),
+    links: [],
+    redis_error: redisOk ? null : (options.redisError ?? 'connect ECONNREFUSED'),
+    stale: !redisOk,
+    last_ok_at: null,
+    collect_duration_ms: 1,
+    scan: null,
+  };
+}

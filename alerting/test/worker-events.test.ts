@@ -1,0 +1,249 @@
+import { redisKeys } from '@fleet/core/contracts';
+import { TestRedisServer } from '@fleet/core/testing';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AlertingOptions,
+  type AlertingService,
+  startAlerting,
+} from '../src/alerting-service.js';
+import {
+  afterChecks,
+  CapturedLog,
+  CHAT,
+  fastOptions,
+  quietPeriod,
+  TEST_TOKEN,
+  Workers,
+} from './support/alerting-harness.js';
+import { FakeTelegramServer } from './support/fake-telegram-server.js';
+
+let redis: TestRedisServer;
+let client: Redis;
+let telegram: FakeTelegramServer;
+let workers: Workers;
+let service: AlertingService | undefined;
+let log: CapturedLog;
+
+beforeAll(async () => {
+  redis = await TestRedisServer.start();
+  client = redis.client();
+  workers = new Workers(client);
+});
+
+afterEach(async () => {
+  await service?.close();
+  service = undefined;
+  await telegram.stop();
+  expect(log.text).not.toContain(TEST_TOKEN);
+  await client.flushall();
+});
+
+afterAll(async () => {
+  client.disconnect();
+  await redis.stop();
+});
+
+async function start(overrides: AlertingOptions = {}): Promise<AlertingService> {
+  telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
+  log = new CapturedLog();
+  service = await startAlerting(fastOptions(redis, telegram, log, overrides));
+  await afterChecks(service);
+  return service;
+}
+
+describe('worker events, end to end (real Redis, real Bot API client, fake Telegram)', () => {
+  it('announces a worker going down and recovering, once each, with the downtime', async () => {
+    await workers.beatAll();
+    await start();
+    await workers.kill('video-render');
+    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
+    await afterChecks(service as AlertingService, 3);
+    await workers.beat('video-render');
+    await telegram.waitFor((sent) => sent.length === 2, 5000, 'the recovery message');
+    await afterChecks(service as AlertingService, 3);
+
+    expect(telegram.sent.map((message) => message.text)).toEqual([
+      expect.stringMatching(/^<b>🔴 \[video-render\] 워커 다운<\/b>\n {3}마지막 하트비트 \d초 전$/),
+      expect.stringMatching(/^<b>🟢 \[video-render\] 워커 복구<\/b> \(다운 \d+초\)$/),
+    ]);
+    expect(
+      telegram.sent.every((message) => message.chatId === CHAT && message.parseMode === 'HTML'),
+    ).toBe(true);
+  });
+
+  it('lets a worker disappear the real way: its heartbeat key expires', async () => {
+    await workers.beatAll();
+    await start();
+    await workers.beat('music-render', { ttlS: 1 });
+    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
+    expect(telegram.sent[0]?.text).toContain('🔴 [music-render] 워커 다운');
+  });
+
+  it('reports a worker already dead at start once the boot grace is over, not before', async () => {
+    await workers.beatAll(['music-render', 'video-render']);
+    const started = Date.now();
+    await start({ bootGraceS: 1.5 });
+    const [message] = await telegram.waitFor((sent) => sent.length === 1, 6000, 'the boot report');
+    expect(message?.at).toBeGreaterThanOrEqual(started + 1500);
+    expect(message?.text).toMatch(
+      /^<b>🔴 \[ai_trade\] 워커 다운<\/b>\n {3}모니터 시작 후 \d초 동안 하트비트 없음$/,
+    );
+    await afterChecks(service as AlertingService, 3);
+    expect(telegram.sent).toHaveLength(1);
+  });
+
+  it('says nothing at start when everything is alive', async () => {
+    await workers.beatAll();
+    await start();
+    await quietPeriod(2000);
+    expect(telegram.sent).toEqual([]);
+  });
+
+  it('announces dead letters reaching the threshold and changing above it, re-armed at 0', async () => {
+    await workers.beatAll();
+    await start();
+    const step = async (count: number, expected: number) => {
+      await workers.setDeadLetters('music-render', count);
+      await telegram.waitFor((sent) => sent.length === expected, 5000, `${expected} messages`);
+      await afterChecks(service as AlertingService, 2);
+    };
+    await step(2, 1);
+    await step(5, 2);
+    await step(0, 2);
+    await step(1, 3);
+    expect(telegram.sent.map((message) => message.text)).toEqual([
+      '<b>❌ [music-render] 실패 누적 2건 (dead-letter)</b>',
+      '<b>❌ [music-render] 실패 누적 5건 (dead-letter)</b>',
+      '<b>❌ [music-render] 실패 누적 1건 (dead-letter)</b>',
+    ]);
+  });
+
+  it('announces a stuck queue and when it moves again', async () => {
+    await workers.beatAll();
+    await workers.setQueueDepth('video-render', 3);
+    await start({ stuckAfterS: 0.8 });
+    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the stuck message');
+    expect(telegram.sent[0]?.text).toMatch(
+      /^<b>⏳ \[video-render\] 큐 정체: 대기 3건, \d+초째 줄지 않음<\/b>$/,
+    );
+    await workers.setQueueDepth('video-render', 1);
+    await telegram.waitFor((sent) => sent.length === 2, 5000, 'the moving message');
+    expect(telegram.sent[1]?.text).toBe('▶️ [video-render] 큐 처리 재개 (대기 1건)');
+  });
+
+  it('does not alert on the trading-hours pause', async () => {
+    await client.set(redisKeys.queuePaused, '1', 'EX', 600);
+    for (const name of ['music-render', 'video-render']) {
+      await workers.beat(name, { state: 'paused' });
+      await workers.setQueueDepth(name, 4);
+    }
+    await workers.beat('ai_trade');
+    await start({ stuckAfterS: 0.5 });
+    await quietPeriod(1500);
+    expect(telegram.sent).toEqual([]);
+  });
+
+  it('groups the changes of one check into one message that lists what is still down', async () => {
+    await workers.beatAll();
+    await start();
+    await workers.kill('ai_trade');
+    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the first down');
+    await client
+      .multi()
+      .del(redisKeys.heartbeat('music-render'), redisKeys.heartbeat('video-render'))
+      .rpush(redisKeys.deadLetter(redisKeys.defaultQueue('music-render')), 'job')
+      .exec();
+    await telegram.waitFor((sent) => sent.length === 2, 5000, 'the grouped message');
+    await afterChecks(service as AlertingService, 3);
+    expect(telegram.sent).toHaveLength(2);
+    expect(telegram.sent[1]?.text.split('\n')).toEqual([
+      '<b>🔴 [music-render] 워커 다운</b>',
+      expect.stringMatching(/^ {3}마지막 하트비트 \d초 전$/),
+      '<b>❌ [music-render] 실패 누적 1건 (dead-letter)</b>',
+      '<b>🔴 [video-render] 워커 다운</b>',
+      expect.stringMatching(/^ {3}마지막 하트비트 \d초 전$/),
+      '',
+      expect.stringMatching(/^<i>아직 다운:<\/i> ai_trade \(\d+초\)$/),
+    ]);
+  });
+
+  it('reminds of a long outage when reminders are on', async () => {
+    await workers.beatAll();
+    await start({ repeatS: 1 });
+    await workers.kill('video-render');
+    await telegram.waitFor(
+      (sent) => sent.some((message) => message.text.includes('🔁 [video-render] 여전히 다운')),
+      5000,
+      'a reminder',
+    );
+    expect(telegram.matching('🔴 [video-render] 워커 다운')).toHaveLength(1);
+  });
+
+  it('holds back a flap shorter than hold-for, and announces an outage that holds', async () => {
+    await workers.beatAll();
+    await start({ holdForS: 1.2 });
+    await workers.kill('video-render');
+    await quietPeriod(400);
+    await workers.beat('video-render');
+    await quietPeriod(1500);
+    expect(telegram.sent).toEqual([]);
+    await workers.kill('video-render');
+    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the held down message');
+    expect(telegram.sent[0]?.text).toContain('🔴 [video-render] 워커 다운');
+  });
+
+  it('speaks English with lang=en', async () => {
+    await workers.beatAll();
+    await start({ lang: 'en' });
+    await workers.kill('video-render');
+    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
+    expect(telegram.sent[0]?.text).toMatch(
+      /^<b>🔴 \[video-render\] worker down<\/b>\n {3}last heartbeat \ds ago$/,
+    );
+  });
+
+  it('serves /healthz and /metrics with its own fleet_alerting_* metrics', async () => {
+    await workers.beatAll();
+    await start();
+    await workers.kill('video-render');
+    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
+    const base = `http://127.0.0.1:${service?.port}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', acting: true, logOnly: false });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^fleet_alerting_checks_total\{result="ok"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^fleet_alerting_last_successful_check_timestamp_seconds \d{10}/m);
+    expect(metrics).toMatch(/^fleet_alerting_messages_sent_total 1$/m);
+    expect(metrics).toMatch(/^fleet_alerting_messages_queued_total 1$/m);
+    expect(metrics).toMatch(/^fleet_alerting_outbox_messages 0$/m);
+    expect(metrics).toMatch(/^fleet_alerting_events_total\{type="worker_down"\} 1$/m);
+    expect(metrics).toMatch(/^fleet_alerting_workers_down 1$/m);
+    expect(metrics).toMatch(/^fleet_alerting_leader 1$/m);
+    expect((await fetch(`${base}/nothing`)).status).toBe(404);
+  });
+});
+
+describe('log-only mode', () => {
+  it('says so at start and writes the alerts to the log', async () => {
+    telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
+    log = new CapturedLog();
+    await workers.beatAll();
+    service = await startAlerting(fastOptions(redis, null, log));
+    expect(log.messages()).toContain(
+      'no TELEGRAM_BOT_TOKEN: log-only mode, alerts are written to this log',
+    );
+    await afterChecks(service);
+    await workers.kill('video-render');
+    const alertLine = () =>
+      log.lines
+        .map((line) => JSON.parse(line))
+        .find((entry) => entry.msg === 'alert (log-only, no bot token)');
+    await afterChecks(service, 3);
+    expect(alertLine()?.text).toMatch(
+      /^🔴 \[video-render\] 워커 다운\n {3}마지막 하트비트 \d초 전$/,
+    );
+    expect(telegram.requests).toEqual([]);
+  });
+});
