@@ -19,8 +19,22 @@ export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv): Ru
   return run(process.execPath, ['--import', 'tsx', entry, ...args], env);
 }
 
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs `command` from the repository root. `detached` gives it a process group of its own, so
+ * a test can signal the whole group as a terminal's Ctrl-C does.
+ */
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { detached?: boolean } = {},
+): Running {
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
   let output = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
