@@ -2,57 +2,42 @@ import { STATES_BY_KIND } from '@fleet/core/contracts';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import {
   BigValueColorMode,
-  BigValueGraphMode,
   BigValueTextMode,
   GraphThresholdsStyleConfigBuilder,
   GraphThresholdsStyleMode,
-  LegendDisplayMode,
-  LegendPlacement,
-  ReduceDataOptionsBuilder,
-  VisibilityMode,
-  VizLegendOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
 import {
   AnnotationQueryBuilder,
   type Dashboard,
   DashboardBuilder,
   DashboardCursorSync,
-  type DataSourceRef,
   DatasourceVariableBuilder,
-  type DynamicConfigValue,
-  MappingType,
   type Panel,
   QueryVariableBuilder,
   RowBuilder,
-  ThresholdsConfigBuilder,
-  ThresholdsMode,
   type ValueMapping,
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as NodeGraphPanel } from '@grafana/grafana-foundation-sdk/nodegraph';
-import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
-import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
-import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
-import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { alertingPanels } from './alerting-panels.js';
+import {
+  COLOR,
+  DATASOURCE,
+  fixedColor,
+  instantTable,
+  query,
+  stat,
+  steps,
+  timeline,
+  timeseries,
+  upDown,
+  valueMap,
+  W,
+} from './panel-helpers.js';
 import { DASHBOARD_UID, DATASOURCE_UID } from './provisioning.js';
-import { STATUS_COLORS, topologyEdgesQuery, topologyNodesQuery } from './topology-queries.js';
-
-/** Every panel queries the datasource picked in the `datasource` variable (Grafana syntax). */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana variable reference, not JS.
-export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: '${datasource}' };
-
-/** Label matcher restricting a panel to the workers picked in the `worker` variable. */
-const W = 'worker=~"$worker"';
-
-const COLOR = {
-  ...STATUS_COLORS,
-  busy: '#3b82f6',
-  trading: '#a855f7',
-  closed: '#64748b',
-} as const;
+import { topologyEdgesQuery, topologyNodesQuery } from './topology-queries.js';
 
 /** Colour of each worker state in the state timeline; `down` (no state) is red. */
 const STATE_COLORS: Record<string, string> = {
@@ -80,87 +65,6 @@ export function workerStateCodeQuery(): string {
   );
   return `sum by (worker) (${terms.join(' or ')})`;
 }
-
-function query(expr: string, legend = '__auto', refId = 'A'): DataqueryBuilder {
-  return new DataqueryBuilder().expr(expr).legendFormat(legend).refId(refId).range();
-}
-
-function instantTable(expr: string, refId: string): DataqueryBuilder {
-  return new DataqueryBuilder()
-    .expr(expr)
-    .refId(refId)
-    .instant()
-    .format(PromQueryFormat.Table)
-    .legendFormat('__auto');
-}
-
-const fixedColor = (color: string): DynamicConfigValue => ({
-  id: 'color',
-  value: { mode: 'fixed', fixedColor: color },
-});
-
-function steps(...pairs: [number | null, string][]): ThresholdsConfigBuilder {
-  return new ThresholdsConfigBuilder()
-    .mode(ThresholdsMode.Absolute)
-    .steps(pairs.map(([value, color]) => ({ value, color })));
-}
-
-function valueMap(entries: Record<string, { text: string; color: string }>): ValueMapping {
-  const options: Record<string, { text: string; color: string; index: number }> = {};
-  Object.entries(entries).forEach(([value, result], index) => {
-    options[value] = { ...result, index };
-  });
-  return { type: MappingType.ValueToText, options };
-}
-
-const lastValue = () =>
-  new ReduceDataOptionsBuilder().calcs(['lastNotNull']).fields('').values(false);
-
-function stat(title: string, description: string): StatPanel {
-  return new StatPanel()
-    .title(title)
-    .description(description)
-    .datasource(DATASOURCE)
-    .reduceOptions(lastValue())
-    .graphMode(BigValueGraphMode.None)
-    .colorMode(BigValueColorMode.Background)
-    .height(4);
-}
-
-function timeseries(title: string, description: string): TimeseriesPanel {
-  return new TimeseriesPanel()
-    .title(title)
-    .description(description)
-    .datasource(DATASOURCE)
-    .fillOpacity(10)
-    .lineWidth(2)
-    .showPoints(VisibilityMode.Never)
-    .legend(
-      new VizLegendOptionsBuilder()
-        .showLegend(true)
-        .displayMode(LegendDisplayMode.List)
-        .placement(LegendPlacement.Bottom),
-    )
-    .height(8);
-}
-
-function timeline(title: string, description: string): StateTimelinePanel {
-  return new StateTimelinePanel()
-    .title(title)
-    .description(description)
-    .datasource(DATASOURCE)
-    .showValue(VisibilityMode.Auto)
-    .mergeValues(true)
-    .fillOpacity(80)
-    .lineWidth(0)
-    .legend(new VizLegendOptionsBuilder().showLegend(false))
-    .height(8);
-}
-
-const upDown = valueMap({
-  '0': { text: 'down', color: COLOR.down },
-  '1': { text: 'up', color: COLOR.healthy },
-});
 
 function overviewPanels(): cog.Builder<Panel>[] {
   return [
@@ -520,7 +424,7 @@ export function buildFleetOverview(): Dashboard {
     ['Queues', queuePanels()],
     ['Jobs', jobPanels()],
     ['Collector and Redis', collectorPanels()],
-    ['Alerting service', alertingPanels(DATASOURCE)],
+    ['Alerting service', alertingPanels()],
   ];
   for (const [title, panels] of rows) {
     builder.withRow(new RowBuilder(title));

@@ -15,7 +15,7 @@ interface Service {
   build?: { context: string; dockerfile: string };
   restart?: string;
   healthcheck?: { test: string[] | string };
-  environment?: Record<string, string>;
+  environment?: Record<string, string | null>;
   secrets?: { source: string }[];
   /** `source:target[:mode]` (docker-compose 1.x prints the short form). */
   volumes?: string[];
@@ -119,6 +119,8 @@ describe('docker-compose.yml', () => {
     expect(alerting?.environment?.TELEGRAM_BOT_TOKEN).toBeUndefined();
     expect(alerting?.environment?.TELEGRAM_BOT_TOKEN_FILE).toBe('/run/secrets/telegram_bot_token');
     expect(alerting?.secrets?.map((s) => s.source)).toEqual(['telegram_bot_token']);
+    // Unset unless .env sets it: the service rejects an empty chat id (log-only needs none).
+    expect(alerting?.environment?.TELEGRAM_CHAT_ID).toBeNull();
     expect(relative(root, base.secrets.telegram_bot_token?.file ?? '')).toBe(
       'secrets/telegram_bot_token',
     );
