@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { hostname } from 'node:os';
 import {
   Collector,
@@ -10,6 +9,7 @@ import {
   type Logger,
   redactUrl,
 } from '@fleet/core';
+import type { Redis } from 'ioredis';
 import { Api } from 'node-telegram-bot-api';
 import { AlertChecker } from './alert-checker.js';
 import { AlertStore, type OutboxMessage } from './alert-store.js';
@@ -108,10 +108,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     logger.warn('no TELEGRAM_BOT_TOKEN: log-only mode, alerts are written to this log');
 
   const redis = createRedisClient({ url: settings.redisUrl, logger });
-  await Promise.race([
-    once(redis, 'ready'),
-    new Promise((resolve) => setTimeout(resolve, CONNECT_WAIT_MS).unref()),
-  ]);
+  await waitForReady(redis, CONNECT_WAIT_MS);
 
   const store = new AlertStore(redis, settings.keyPrefix);
   const metrics: AlertingMetrics = new AlertingMetrics(() => outbox.pendingCount());
@@ -264,6 +261,19 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
       return closing;
     },
   };
+}
+
+/** Resolves when the client is connected or after `ms`, whichever is first; never rejects. */
+function waitForReady(redis: Redis, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+    function done() {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    }
+  });
 }
 
 function stripUndefined<T extends object>(object: T): Partial<T> {

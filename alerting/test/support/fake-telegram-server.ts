@@ -257,7 +257,7 @@ export class FakeTelegramServer {
   private sendMessage(
     params: Record<string, string>,
     respond: (status: number, body: unknown) => void,
-  ): void {
+  ) {
     const chatId = params.chat_id ?? '';
     const text = params.text ?? '';
     const bad = (description: string) => respond(400, { ok: false, error_code: 400, description });
@@ -287,7 +287,7 @@ export class FakeTelegramServer {
     params: Record<string, string>,
     respond: (status: number, body: unknown) => void,
     abandoned: () => boolean,
-  ): void {
+  ) {
     const offset = Number(params.offset ?? 0);
     // Passing an offset confirms every earlier update: Telegram forgets them.
     if (offset > 0) {

@@ -1,0 +1,126 @@
+import { Collector, createRedisClient, parseFleet } from '@fleet/core';
+import { TestRedisServer } from '@fleet/core/testing';
+import { Api } from 'node-telegram-bot-api';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertChecker } from '../src/alert-checker.js';
+import { AlertStore, type OutboxMessage } from '../src/alert-store.js';
+import { AlertingMetrics } from '../src/alerting-metrics.js';
+import { OutboxDispatcher } from '../src/outbox-dispatcher.js';
+import { createScrubber } from '../src/scrub.js';
+import { TelegramSender } from '../src/telegram-sender.js';
+import { CHAT, eventually, TEST_TOKEN, Workers } from './support/alerting-harness.js';
+import { FakeTelegramServer } from './support/fake-telegram-server.js';
+
+const silent = pino({ level: 'silent' });
+let redis: TestRedisServer;
+
+beforeAll(async () => {
+  redis = await TestRedisServer.start();
+});
+
+afterAll(async () => {
+  await redis.stop();
+});
+
+describe('exactly once without the lease (the atomic steps alone)', () => {
+  it('checkers racing on one state commit each change once', async () => {
+    const fleet = parseFleet({ workers: [{ name: 'solo', kind: 'render' }] });
+    const seed = redis.client();
+    const workers = new Workers(seed);
+    const clients = Array.from({ length: 4 }, () => createRedisClient({ url: redis.url }));
+    const held: OutboxMessage[] = [];
+    const checkers = clients.map(
+      (client) =>
+        new AlertChecker({
+          source: new Collector({ redis: client, fleet }),
+          store: new AlertStore(client, 'race:'),
+          outbox: { hold: (messages) => held.push(...messages), wake: () => {} },
+          rules: {
+            deadLetterThreshold: 1,
+            bootGraceMs: 0,
+            stuckAfterMs: 0,
+            repeatMs: 0,
+            holdForMs: 0,
+            redisConfirmMs: 0,
+          },
+          lang: 'en',
+          chatIds: [CHAT],
+          now: Date.now,
+          logger: silent,
+          metrics: new AlertingMetrics(async () => 0),
+        }),
+    );
+    await workers.beat('solo', { kind: 'render' });
+    const raceAll = () => Promise.all(checkers.map((checker) => checker.check()));
+    await raceAll();
+    for (let round = 0; round < 10; round += 1) {
+      await (round % 2 === 0 ? workers.kill('solo') : workers.beat('solo', { kind: 'render' }));
+      await raceAll();
+      await raceAll();
+    }
+    const store = new AlertStore(seed, 'race:');
+    const texts: string[] = [];
+    for (let claimed = await store.claimNext('t', Date.now(), 1000); claimed; ) {
+      texts.push(claimed.message.plain.split('\n')[0] as string);
+      await store.acknowledge(claimed.id, 't');
+      claimed = await store.claimNext('t', Date.now(), 1000);
+    }
+    expect(held).toEqual([]);
+    expect(texts).toEqual(
+      Array.from({ length: 10 }, (_, round) =>
+        round % 2 === 0
+          ? '🔴 [solo] worker down'
+          : expect.stringMatching(/^🟢 \[solo\] worker recovered/),
+      ),
+    );
+    for (const client of clients) client.disconnect();
+    seed.disconnect();
+  });
+
+  it('dispatchers racing on one outbox deliver each message once, in order per chat', async () => {
+    const telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT, '-1002'] });
+    const clients = Array.from({ length: 3 }, () => createRedisClient({ url: redis.url }));
+    await Promise.all(
+      clients.map((client) => new Promise((resolve) => client.once('ready', resolve))),
+    );
+    const store = new AlertStore(clients[0] as (typeof clients)[number], 'dispatch:');
+    const messages: OutboxMessage[] = Array.from({ length: 40 }, (_, index) => ({
+      chatId: index % 2 === 0 ? CHAT : '-1002',
+      html: `message <b>${index}</b>`,
+      plain: `message ${index}`,
+      parseMode: 'html',
+      attempts: 0,
+      createdAt: 0,
+      dueAt: 0,
+    }));
+    await store.enqueue(messages);
+    const api = new Api(TEST_TOKEN, { apiRoot: telegram.url, maxRetries: 0 });
+    const dispatchers = clients.map(
+      (client, index) =>
+        new OutboxDispatcher({
+          store: new AlertStore(client, 'dispatch:'),
+          sender: new TelegramSender({ api, scrub: createScrubber([TEST_TOKEN]) }),
+          owner: `dispatcher-${index}`,
+          now: Date.now,
+          logger: silent,
+          metrics: new AlertingMetrics(async () => 0),
+          idlePollMs: 20,
+        }),
+    );
+    for (const dispatcher of dispatchers) dispatcher.start();
+    await telegram.waitFor((sent) => sent.length >= 40, 10_000, 'all 40 messages');
+    await eventually(async () => (await store.outboxSize()) === 0, 2000, 'an empty outbox');
+    for (const dispatcher of dispatchers) await dispatcher.close();
+    expect(telegram.sent).toHaveLength(40);
+    for (const chat of [CHAT, '-1002']) {
+      const numbers = telegram.sent
+        .filter((message) => message.chatId === chat)
+        .map((message) => Number(/\d+/.exec(message.text)?.[0]));
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+      expect(numbers).toHaveLength(20);
+    }
+    for (const client of clients) client.disconnect();
+    await telegram.stop();
+  });
+});
