@@ -106,7 +106,10 @@ function overviewPanels(): cog.Builder<Panel>[] {
       .withTarget(query(`sum(fleet_queue_dead_letter{${W}})`, 'dead letters').instant())
       .thresholds(steps([null, COLOR.healthy], [1, COLOR.down]))
       .span(3),
-    stat('Unreadable heartbeats', 'Heartbeat keys present but not valid JSON of the LOCKED shape.')
+    stat(
+      'Bad heartbeats',
+      'Heartbeat keys present but unreadable (bad JSON, wrong shape, too large).',
+    )
       .withTarget(query(`sum(fleet_heartbeat_invalid{${W}})`, 'invalid').instant())
       .thresholds(steps([null, COLOR.healthy], [1, COLOR.degraded]))
       .span(3),
