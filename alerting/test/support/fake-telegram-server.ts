@@ -85,6 +85,7 @@ export class FakeTelegramServer {
   conflicts = 0;
   private readonly failures = new Map<string, ScriptedFailure[]>();
   private readonly updates: { update_id: number; message: unknown }[] = [];
+  private readonly confirmed: { update_id: number; message: unknown }[] = [];
   private nextUpdateId = 1000;
   private nextMessageId = 1;
   private poll: PendingPoll | undefined;
@@ -134,6 +135,14 @@ export class FakeTelegramServer {
       },
     });
     this.answerPoll();
+  }
+
+  /**
+   * Offers the confirmed updates again, as Telegram does when the bot stopped before its next
+   * `getUpdates` confirmed them: only an offset the bot kept itself prevents a second handling.
+   */
+  unconfirmAll(): void {
+    this.updates.unshift(...this.confirmed.splice(0));
   }
 
   /** Resolves once `predicate` holds over the accepted messages, or fails after `timeoutMs`. */
@@ -291,7 +300,9 @@ export class FakeTelegramServer {
     const offset = Number(params.offset ?? 0);
     // Passing an offset confirms every earlier update: Telegram forgets them.
     if (offset > 0) {
-      while (this.updates[0] && this.updates[0].update_id < offset) this.updates.shift();
+      while (this.updates[0] && this.updates[0].update_id < offset) {
+        this.confirmed.push(this.updates.shift() as (typeof this.updates)[number]);
+      }
     }
     if (this.poll) {
       if (!this.poll.abandoned()) this.conflicts += 1;

@@ -1,0 +1,198 @@
+import { TestRedisServer } from '@fleet/core/testing';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AlertingOptions,
+  type AlertingService,
+  startAlerting,
+} from '../src/alerting-service.js';
+import { type BotCommand, parseCommand } from '../src/bot-commands.js';
+import { DEFAULTS } from '../src/config.js';
+import {
+  afterChecks,
+  CapturedLog,
+  CHAT,
+  eventually,
+  fastOptions,
+  OTHER_CHAT,
+  quietPeriod,
+  TEST_TOKEN,
+  Workers,
+} from './support/alerting-harness.js';
+import { FakeTelegramServer } from './support/fake-telegram-server.js';
+
+describe('parseCommand', () => {
+  it.each<[string, BotCommand | null]>([
+    ['/status', { name: 'status' }],
+    ['/status@fleet_test_bot', { name: 'status' }],
+    ['/status@other_bot', null],
+    ['/STATUS', { name: 'status' }],
+    ['/help', { name: 'help' }],
+    ['/start', { name: 'help' }],
+    [
+      '/silence video-render 2h',
+      { name: 'silence', target: 'video-render', durationMs: 7_200_000 },
+    ],
+    ['/silence all 30m', { name: 'silence', target: 'all', durationMs: 1_800_000 }],
+    ['  /silence   all   1h30m ', { name: 'silence', target: 'all', durationMs: 5_400_000 }],
+    ['/silence video-render', { name: 'usage', command: 'silence' }],
+    ['/silence video-render soon', { name: 'usage', command: 'silence' }],
+    ['/silence video-render 60d', { name: 'usage', command: 'silence' }],
+    ['/silence a 1h extra', { name: 'usage', command: 'silence' }],
+    ['/unsilence video-render', { name: 'unsilence', target: 'video-render' }],
+    ['/unsilence', { name: 'usage', command: 'unsilence' }],
+    ['/deploy', null],
+    ['status', null],
+    ['hello there', null],
+  ])('%j', (text, expected) => {
+    expect(parseCommand(text, 'fleet_test_bot')).toEqual(expected);
+  });
+});
+
+let redis: TestRedisServer;
+let client: Redis;
+let telegram: FakeTelegramServer;
+let workers: Workers;
+let service: AlertingService | undefined;
+let log: CapturedLog;
+
+beforeAll(async () => {
+  redis = await TestRedisServer.start();
+  client = redis.client();
+  workers = new Workers(client);
+});
+
+beforeEach(async () => {
+  telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT, OTHER_CHAT] });
+  log = new CapturedLog();
+  await workers.beatAll();
+});
+
+afterEach(async () => {
+  await service?.close();
+  service = undefined;
+  await telegram.stop();
+  expect(log.text).not.toContain(TEST_TOKEN);
+  await client.flushall();
+});
+
+afterAll(async () => {
+  client.disconnect();
+  await redis.stop();
+});
+
+async function start(overrides: AlertingOptions = {}): Promise<AlertingService> {
+  service = await startAlerting(fastOptions(redis, telegram, log, overrides));
+  await afterChecks(service);
+  await eventually(
+    () => telegram.requests.some((request) => request.method === 'getUpdates'),
+    5000,
+    'the first getUpdates',
+  );
+  return service;
+}
+
+/** Sends a command from `chat` and waits for the reply to it. */
+async function ask(text: string, chat = CHAT): Promise<string> {
+  const before = telegram.sent.length;
+  telegram.pushMessage(chat, text);
+  const sent = await telegram.waitFor((all) => all.length > before, 5000, `the reply to ${text}`);
+  return sent.at(-1)?.text as string;
+}
+
+describe('bot commands (long polling through the real client)', () => {
+  it('/status answers with the current table', async () => {
+    await workers.kill('ai_trade');
+    await workers.setDeadLetters('music-render', 3);
+    await start();
+    const reply = await ask('/status');
+    const lines = reply.split('\n');
+    expect(lines[0]).toBe('<b>워커 상태</b> · Redis 정상');
+    expect(lines[1]).toMatch(/^music-render · 🟢 대기 · \d초 전 · 대기 0 · ❌ dead-letter 3$/);
+    expect(lines[2]).toMatch(/^video-render · 🟢 대기 · \d초 전 · 대기 0$/);
+    expect(lines[3]).toMatch(/^ai_trade · 🔴 다운 · \d+초째$/);
+  });
+
+  it('/silence mutes a worker (persisted in Redis), /unsilence turns it back on', async () => {
+    await start();
+    expect(await ask('/silence video-render 2h')).toBe('🔕 video-render: 2시간 동안 알림 끔');
+    expect(
+      Number(await client.hget(`${DEFAULTS.keyPrefix}silences`, 'video-render')),
+    ).toBeGreaterThan(Date.now() + 7_000_000);
+    const replies = telegram.sent.length;
+    await workers.kill('video-render');
+    await afterChecks(service as AlertingService, 4);
+    expect(telegram.sent).toHaveLength(replies);
+
+    expect(await ask('/unsilence video-render')).toBe('🔔 video-render: 알림 다시 켬');
+    expect(await ask('/unsilence video-render')).toBe('video-render: 꺼진 알림이 없습니다.');
+    // Still down: the next message lists it.
+    await workers.kill('music-render');
+    await telegram.waitFor((sent) => sent.length === replies + 3, 5000, 'the next alert');
+    expect(telegram.sent.at(-1)?.text).toMatch(/아직 다운:<\/i> video-render \(\d+초\)$/);
+  });
+
+  it('/silence all mutes everything until /unsilence all', async () => {
+    await start();
+    expect(await ask('/silence all 30m')).toBe('🔕 all: 30분 동안 알림 끔');
+    const replies = telegram.sent.length;
+    await workers.kill('music-render');
+    await workers.setDeadLetters('video-render', 1);
+    await afterChecks(service as AlertingService, 4);
+    expect(telegram.sent).toHaveLength(replies);
+    expect(await ask('/unsilence all')).toBe('🔔 all: 알림 다시 켬');
+    expect(await client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
+  });
+
+  it('answers bad arguments with the usage and unknown workers with the choices', async () => {
+    await start();
+    expect(await ask('/silence video-render')).toBe(
+      '사용법: /silence &lt;워커|all&gt; &lt;기간&gt; (예: /silence video-render 2h)',
+    );
+    expect(await ask('/silence nobody 1h')).toBe(
+      '알 수 없는 워커: nobody\n가능한 값: all, music-render, video-render, ai_trade',
+    );
+    expect(await ask('/help')).toContain('/status — 현재 상태');
+  });
+
+  it('answers in English with lang=en', async () => {
+    await start({ lang: 'en' });
+    expect(await ask('/silence ai_trade 90m')).toBe('🔕 ai_trade: silenced for 1h 30m');
+    expect((await ask('/status')).split('\n')[0]).toBe('<b>Worker status</b> · Redis OK');
+  });
+
+  it('ignores (and logs) commands from chats that are not configured, and those for other bots', async () => {
+    await start();
+    telegram.pushMessage(OTHER_CHAT, '/silence all 1d', 'stranger');
+    telegram.pushMessage(CHAT, '/status@other_bot');
+    await eventually(
+      () => log.messages().includes('ignored a message from a chat that is not configured'),
+      5000,
+      'the ignore log line',
+    );
+    await quietPeriod(500);
+    expect(telegram.sent).toEqual([]);
+    expect(await client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
+    const ignored = log.lines
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.chatId === Number(OTHER_CHAT));
+    expect(ignored).toMatchObject({ from: 'stranger', level: 40 });
+  });
+
+  it('does not obey a command twice across a restart (the update offset is kept in Redis)', async () => {
+    await start();
+    await ask('/silence music-render 1h');
+    await eventually(
+      async () => (await client.get(`${DEFAULTS.keyPrefix}telegram:update-offset`)) !== null,
+      5000,
+      'the saved offset',
+    );
+    await service?.close();
+    await client.hdel(`${DEFAULTS.keyPrefix}silences`, 'music-render');
+    telegram.unconfirmAll();
+    service = await startAlerting(fastOptions(redis, telegram, log));
+    await afterChecks(service, 5);
+    expect(telegram.sent).toHaveLength(1);
+    expect(await client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
+  });
+});
