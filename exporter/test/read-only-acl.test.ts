@@ -1,6 +1,6 @@
-import { StatusDocumentSchema } from '@fleet/core';
+import { createRedisClient, StatusDocumentSchema } from '@fleet/core';
 import { TestRedisServer } from '@fleet/core/testing';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';
 import { getJson, getText, sample, startTestExporter } from './harness.js';
@@ -50,9 +50,10 @@ afterAll(async () => {
 
 describe('a Redis user with read commands only', () => {
   it('cannot write (the ACL is in force)', async () => {
-    const user = new Redis(`redis://exporter:exporter-pw@127.0.0.1:${server.port}`, {
-      maxRetriesPerRequest: 0,
+    const user = createRedisClient({
+      url: `redis://exporter:exporter-pw@127.0.0.1:${server.port}`,
     });
+    await new Promise((resolve) => user.once('ready', resolve));
     await expect(user.set('x', '1')).rejects.toThrow(/NOPERM/);
     await expect(user.keys('*')).rejects.toThrow(/NOPERM/);
     user.disconnect();
