@@ -96,7 +96,7 @@ describe('when Redis cannot be read', () => {
     try {
       const started = performance.now();
       const frozen = await collector.collect();
-      expect(performance.now() - started).toBeLessThan(800);
+      expect(performance.now() - started).toBeLessThan(1500); // a hang would be the 5 s command timeout
       expect(frozen).toMatchObject({
         redis_ok: false,
         stale: true,

@@ -44,7 +44,7 @@ async function collectUntil(
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const snapshot = await collector.collectSnapshot();
     if (done(snapshot)) return snapshot;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('condition never held');
 }

@@ -58,7 +58,7 @@ describe('Redis killed, then back', () => {
     expect(sample(down.metrics.body, 'fleet_status_stale')).toBe(1);
     expect(down.ready.status).toBe(503);
     for (const response of [down.nodes, down.metrics, down.ready]) {
-      expect(response.ms).toBeLessThan(COLLECT_TIMEOUT_MS + 300);
+      expect(response.ms).toBeLessThan(COLLECT_TIMEOUT_MS + 1000);
     }
 
     await server.restart();
@@ -79,7 +79,7 @@ describe('Redis killed, then back', () => {
       expect(sample(frozen.metrics.body, 'fleet_redis_up')).toBe(0);
       expect(frozen.ready.status).toBe(503);
       for (const response of [frozen.nodes, frozen.metrics, frozen.ready]) {
-        expect(response.ms).toBeLessThan(COLLECT_TIMEOUT_MS + 300);
+        expect(response.ms).toBeLessThan(COLLECT_TIMEOUT_MS + 1000);
       }
     } finally {
       server.thaw();
