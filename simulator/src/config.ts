@@ -53,7 +53,8 @@ function scenarioHelp(): string {
   return `\nScenarios:\n${lines.join('\n')}\n\nThe defaults follow the heartbeat contract exactly (beat every ${HEARTBEAT_INTERVAL_S} s, EX ${HEARTBEAT_TTL_S});\n--speed, --beat-interval and --ttl shorten a run for tests. Do not point it at a production Redis.`;
 }
 
-function program(): Command {
+/** The `fleet-simulate` command line: flags, their environment twins, help. */
+export function simulatorCommand(): Command {
   return new Command('fleet-simulate')
     .description(
       'Drives a simulated worker fleet through scenarios against Redis (SPEC §1 contract).',
@@ -126,10 +127,14 @@ function program(): Command {
 
 /**
  * The simulator's settings from its flags and their environment twins (the only reader of
- * `process.env`). A bad value exits with commander's message naming the flag or variable.
+ * `process.env`). A bad value exits with commander's message naming the flag or variable
+ * (or throws a `CommanderError` when `command` has `exitOverride()`, as in tests).
  */
-export function parseSimulatorConfig(argv: string[] = process.argv): SimulatorConfig {
-  const cli = program().parse(argv);
+export function parseSimulatorConfig(
+  argv: string[] = process.argv,
+  command: Command = simulatorCommand(),
+): SimulatorConfig {
+  const cli = command.parse(argv);
   const options = cli.opts<{
     redisUrl: string;
     scenario: ScenarioName;

@@ -1,7 +1,9 @@
 import { freePort, TestRedisServer } from '@fleet/core/testing';
 import { SCENARIO_NAMES } from '@fleet/simulator';
+import { CommanderError } from 'commander';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseSimulatorConfig, simulatorCommand } from '../src/config.js';
 import { runTs } from './support/child-process.js';
 
 const CLI = 'simulator/src/cli.ts';
@@ -37,28 +39,87 @@ const env = (extra: Record<string, string> = {}) => ({
 });
 const heartbeatKeys = () => redis.keys('worker:*:heartbeat');
 
-describe('fleet-simulate CLI', () => {
-  it('--help lists every scenario and each flag with its environment twin', async () => {
-    const cli = runTs(CLI, ['--help'], env());
-    expect(await cli.exited).toBe(0);
-    for (const name of SCENARIO_NAMES) expect(cli.output()).toMatch(new RegExp(`^  ${name} `, 'm'));
-    for (const twin of [
-      'REDIS_URL',
-      'SIM_SCENARIO',
-      'SIM_WORKERS',
-      'SIM_SPEED',
-      'SIM_BEAT_INTERVAL_S',
-      'SIM_TTL_S',
-      'SIM_ON_EXIT',
-    ]) {
-      expect(cli.output().replace(/\s+/g, ' ')).toContain(`env: ${twin}`);
+const TWINS = [
+  'REDIS_URL',
+  'SIM_SCENARIO',
+  'SIM_WORKERS',
+  'SIM_SPEED',
+  'SIM_BEAT_INTERVAL_S',
+  'SIM_TTL_S',
+];
+TWINS.push('SIM_VICTIM', 'SIM_FAILING', 'SIM_ON_EXIT', 'LOG_LEVEL');
+
+describe('simulator settings', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  /** Parses like the CLI, but throws instead of exiting. */
+  function parse(args: string[], environment: Record<string, string> = {}) {
+    vi.unstubAllEnvs();
+    for (const twin of TWINS) vi.stubEnv(twin, undefined); // nothing from the outer shell
+    for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+    const command = simulatorCommand()
+      .exitOverride()
+      .configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    return parseSimulatorConfig(['node', 'fleet-simulate', ...args], command);
+  }
+
+  it('defaults to the tour at contract timings against the local Redis', () => {
+    expect(parse([])).toEqual({
+      redisUrl: 'redis://127.0.0.1:6379',
+      scenario: 'tour',
+      workers: null,
+      speed: 1,
+      beatIntervalMs: 15_000,
+      ttlS: 45,
+      victim: 'video-render',
+      failing: 'image-render',
+      onExit: 'clean',
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every setting from its flag or its environment twin', () => {
+    const fromFlags = parse([
+      '--scenario',
+      'busy',
+      '--speed',
+      '4',
+      '--beat-interval',
+      '0.5',
+      '--ttl',
+      '2',
+    ]);
+    const fromEnv = parse([], {
+      SIM_SCENARIO: 'busy',
+      SIM_SPEED: '4',
+      SIM_BEAT_INTERVAL_S: '0.5',
+      SIM_TTL_S: '2',
+    });
+    for (const config of [fromFlags, fromEnv]) {
+      expect(config).toMatchObject({ scenario: 'busy', speed: 4, beatIntervalMs: 500, ttlS: 2 });
     }
+    expect(parse(['--workers', '100'])).toMatchObject({ workers: 100 });
+    expect(parse([], { SIM_ON_EXIT: 'keep', SIM_VICTIM: 'music-render' })).toMatchObject({
+      onExit: 'keep',
+      victim: 'music-render',
+    });
   });
 
   it.each([
     ['a speed that is not a number', { SIM_SPEED: 'fast' }, /SIM_SPEED/],
+    ['a zero speed', { SIM_SPEED: '0' }, /SIM_SPEED/],
     ['an unknown scenario', { SIM_SCENARIO: 'chaos' }, /SIM_SCENARIO/],
     ['a fractional TTL', { SIM_TTL_S: '2.5' }, /SIM_TTL_S/],
+    ['a worker count of zero', { SIM_WORKERS: '0' }, /SIM_WORKERS/],
+    ['a victim outside the fleet', { SIM_VICTIM: 'ai_trade' }, /SIM_VICTIM/],
+    [
+      'the same victim and failing worker',
+      { SIM_VICTIM: 'image-render' },
+      /SIM_VICTIM.*SIM_FAILING/,
+    ],
+    ['an unknown exit action', { SIM_ON_EXIT: 'wipe' }, /SIM_ON_EXIT/],
     [
       'a beat interval not under the TTL',
       { SIM_TTL_S: '2', SIM_BEAT_INTERVAL_S: '3' },
@@ -70,10 +131,26 @@ describe('fleet-simulate CLI', () => {
       { SIM_WORKERS: '5', SIM_SCENARIO: 'busy' },
       /SIM_WORKERS.*SIM_SCENARIO/,
     ],
-  ])('refuses %s, naming the variable', async (_case, extra, message) => {
-    const cli = runTs(CLI, [], env(extra));
+  ])('refuses %s, naming the variable', (_case, environment, message) => {
+    expect(() => parse([], environment)).toThrow(CommanderError);
+    expect(() => parse([], environment)).toThrow(message);
+  });
+});
+
+describe('fleet-simulate CLI', () => {
+  it('--help lists every scenario and each flag with its environment twin', async () => {
+    const cli = runTs(CLI, ['--help'], env());
+    expect(await cli.exited).toBe(0);
+    for (const name of SCENARIO_NAMES) expect(cli.output()).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const twin of TWINS) {
+      expect(cli.output().replace(/\s+/g, ' ')).toContain(`env: ${twin}`);
+    }
+  });
+
+  it('a bad setting from the environment stops it with the variable named, exit 1', async () => {
+    const cli = runTs(CLI, [], env({ SIM_SPEED: 'fast' }));
     expect(await cli.exited).toBe(1);
-    expect(cli.output()).toMatch(message);
+    expect(cli.output()).toContain("value 'fast' from env 'SIM_SPEED' is invalid");
   });
 
   it('exits 1 with a message when Redis cannot be reached', async () => {
