@@ -433,8 +433,15 @@ export function buildFleetOverview(): Dashboard {
     builder.withRow(new RowBuilder(title));
     for (const panel of panels) builder.withPanel(panel);
   }
-  return numberPanels(builder.build());
+  return { ...numberPanels(builder.build()), schemaVersion: SCHEMA_VERSION };
 }
+
+/**
+ * The schema version the JSON declares. The SDK writes its own newest (42), which older Grafana
+ * releases do not know; nothing here needs a migration newer than 39, and Grafana migrates an
+ * older version forward by itself, so 39 lets the same file load in Grafana 11.x and 12.x.
+ */
+const SCHEMA_VERSION = 39;
 
 /** Stable panel ids in layout order (Grafana would otherwise number them on every load). */
 function numberPanels(dashboard: Dashboard): Dashboard {
