@@ -39,6 +39,7 @@ const env = (extra: Record<string, string> = {}) => ({
 });
 const heartbeatKeys = () => redis.keys('worker:*:heartbeat');
 
+/** Every environment twin of a simulator flag. */
 const TWINS = [
   'REDIS_URL',
   'SIM_SCENARIO',
@@ -46,8 +47,11 @@ const TWINS = [
   'SIM_SPEED',
   'SIM_BEAT_INTERVAL_S',
   'SIM_TTL_S',
+  'SIM_VICTIM',
+  'SIM_FAILING',
+  'SIM_ON_EXIT',
+  'LOG_LEVEL',
 ];
-TWINS.push('SIM_VICTIM', 'SIM_FAILING', 'SIM_ON_EXIT', 'LOG_LEVEL');
 
 describe('simulator settings', () => {
   afterEach(() => {
