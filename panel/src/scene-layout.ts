@@ -59,8 +59,10 @@ const BUS_RADIUS = 1.1;
 const BUS_TO_HOST = 5.2;
 const NAS_WIDTH = 5;
 const SERVICE_HEIGHT = 1.6;
+/** Host boxes sit behind what they hold, so no two faces share a depth (no z-fighting). */
+const HOST_Z = -0.6;
 /** Depth of the lane behind the blades that pipes to inner columns run along. */
-const BACK_LANE_Z = -0.45;
+const BACK_LANE_Z = -0.25;
 
 /** Rows and columns for `count` blades: one column up to eight, then roughly twice as tall as wide. */
 export function gridShape(count: number): { rows: number; cols: number } {
@@ -107,7 +109,7 @@ export function computeLayout(workers: readonly LayoutWorker[]): SceneLayout {
   const winHeight = Math.max(winGrid.height, SLOT_HEIGHT) + 2 * PADDING + TITLE_SPACE;
   const winLeft = BUS_RADIUS + BUS_TO_HOST;
   const windows: LayoutBox = {
-    center: [winLeft + winWidth / 2, TITLE_SPACE / 2, -0.1],
+    center: [winLeft + winWidth / 2, TITLE_SPACE / 2, HOST_Z],
     size: [winWidth, winHeight, 0.5],
   };
   const winTop = winHeight / 2 + TITLE_SPACE / 2 - TITLE_SPACE - PADDING;
@@ -123,7 +125,7 @@ export function computeLayout(workers: readonly LayoutWorker[]): SceneLayout {
   const nasCenterX = nasRight - nasWidth / 2;
   const nasTop = nasHeight / 2 + TITLE_SPACE / 2;
   const nas: LayoutBox = {
-    center: [nasCenterX, TITLE_SPACE / 2, -0.1],
+    center: [nasCenterX, TITLE_SPACE / 2, HOST_Z],
     size: [nasWidth, nasHeight, 0.5],
   };
   const serviceTop = nasTop - TITLE_SPACE - PADDING;

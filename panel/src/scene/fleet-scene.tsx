@@ -1,13 +1,13 @@
 import { Canvas } from '@react-three/fiber';
-import { useMemo, useSyncExternalStore } from 'react';
+import { useMemo } from 'react';
 import { AnchorRegistry } from '../hud/anchor-registry.js';
 import { HudLayer } from '../hud/hud-layer.js';
 import type { Vec3 } from '../scene-layout.js';
-import { computeLayout } from '../scene-layout.js';
 import type { StatusStore } from '../status-store.js';
-import { topologyFromKey, topologyKey } from '../worker-views.js';
+import { FrameDriver } from './frame-driver.js';
 import { pipeCurve } from './pipe-curves.js';
 import { SceneContent } from './scene-content.js';
+import { useSceneLayout } from './use-scene-layout.js';
 
 export interface FleetSceneProps {
   store: StatusStore;
@@ -24,8 +24,7 @@ const BADGE_LIFT = 0.55;
  * in the fleet's shape re-renders it; statuses flow through the store.
  */
 export default function FleetScene({ store, reducedMotion, onContextLost }: FleetSceneProps) {
-  const topology = useSyncExternalStore(store.subscribe, () => topologyKey(store.getSnapshot()));
-  const layout = useMemo(() => computeLayout(topologyFromKey(topology)), [topology]);
+  const layout = useSceneLayout(store);
   const markers = useMemo(
     () =>
       new Map(
@@ -41,8 +40,9 @@ export default function FleetScene({ store, reducedMotion, onContextLost }: Flee
     <div className="fp-scene">
       <Canvas
         dpr={[1, 2]}
+        frameloop="never"
         camera={{ fov: 20, position: [0, 0, 60] }}
-        gl={{ antialias: true, alpha: true, powerPreference: 'low-power' }}
+        gl={{ antialias: true, alpha: false, powerPreference: 'low-power' }}
         onCreated={({ gl }) => {
           gl.domElement.addEventListener('webglcontextlost', (event) => {
             event.preventDefault();
@@ -51,6 +51,7 @@ export default function FleetScene({ store, reducedMotion, onContextLost }: Flee
         }}
         aria-hidden="true"
       >
+        <FrameDriver fps={reducedMotion ? 4 : 30} />
         <SceneContent
           layout={layout}
           store={store}

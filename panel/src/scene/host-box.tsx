@@ -28,13 +28,7 @@ export function HostBox({
   return (
     <group name={name} position={box.center as [number, number, number]}>
       <mesh geometry={geometry}>
-        <meshStandardMaterial
-          color={color}
-          roughness={0.55}
-          metalness={0.35}
-          transparent
-          opacity={opacity}
-        />
+        <meshLambertMaterial color={color} transparent opacity={opacity} />
       </mesh>
       <lineSegments geometry={edges}>
         <lineBasicMaterial color={edgeColor} toneMapped={false} />

@@ -11,6 +11,9 @@ import { Pipe } from './pipe.js';
 import { RedisBus } from './redis-bus.js';
 import { WorkerBlades } from './worker-blades.js';
 
+/** The panel's background colour, so an opaque canvas (cheaper to composite) blends in. */
+export const SCENE_BACKGROUND = '#070b14';
+
 export interface SceneContentProps {
   layout: SceneLayout;
   store: StatusStore;
@@ -23,6 +26,7 @@ export interface SceneContentProps {
 export function SceneContent({ layout, store, reducedMotion, anchors }: SceneContentProps) {
   return (
     <>
+      <color attach="background" args={[SCENE_BACKGROUND]} />
       <CameraRig bounds={layout.bounds} />
       <ambientLight intensity={0.55} />
       <directionalLight position={[-8, 12, 10]} intensity={1.3} />

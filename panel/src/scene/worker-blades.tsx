@@ -12,7 +12,7 @@ export interface WorkerBladesProps {
   store: StatusStore;
 }
 
-const RIM = 0.07;
+const RIM = 0.055;
 
 /**
  * Every worker sub-node as two instanced meshes: a status-coloured rim and the dark blade its
@@ -81,7 +81,7 @@ export function WorkerBlades({ slots, store }: WorkerBladesProps) {
         args={[geometries[1], undefined, slots.length]}
         frustumCulled={false}
       >
-        <meshStandardMaterial color="#111a2e" roughness={0.5} metalness={0.4} />
+        <meshLambertMaterial color="#111a2e" />
       </instancedMesh>
     </group>
   );

@@ -1,0 +1,201 @@
+// @vitest-environment node
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MockState } from '../../src/mock-documents.js';
+import { DIST_DIR, PANEL_DIR } from '../support/build-panel.js';
+import { launchChromium } from '../support/chromium.js';
+import { canvasOnly, waitForScene } from '../support/panel-page.js';
+import { type ColourCounts, countColours } from '../support/pixels.js';
+import { StaticServer } from '../support/static-server.js';
+
+const SCREENSHOTS = join(PANEL_DIR, 'docs', 'screenshots');
+const VIEWPORT = { width: 1440, height: 860 };
+/** Enough pixels of a colour to be a drawn pipe or core, not antialiasing noise. */
+const DRAWN = 1500;
+const NONE = 50;
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await StaticServer.start(DIST_DIR);
+  browser = await launchChromium(true);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(
+  state: MockState,
+  extra = '',
+): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+  await page.goto(`${server.url}/infra/?mock=${state}${extra}`);
+  return { page, errors, requests };
+}
+
+const text = (page: Page, selector: string) => page.locator(selector).allInnerTexts();
+
+/** What tells each state apart: in the pixels of the canvas, and in the DOM over it. */
+const STATES: Record<
+  MockState,
+  { pixels: (c: ColourCounts) => void; dom: (page: Page) => Promise<void> }
+> = {
+  healthy: {
+    pixels: (c) => {
+      expect(c.green).toBeGreaterThan(DRAWN);
+      expect(c.red).toBeLessThan(NONE);
+      expect(c.amber).toBeLessThan(NONE);
+    },
+    dom: async (page) => {
+      expect(await page.locator('[data-badge]').count()).toBe(0);
+      expect(await page.getAttribute('[data-bus]', 'data-bus')).toBe('ok');
+      expect(await text(page, '[data-hud="music-render"]')).toEqual([
+        expect.stringContaining('⚙️ 처리 중'),
+      ]);
+    },
+  },
+  paused: {
+    pixels: (c) => {
+      expect(c.amber).toBeGreaterThan(DRAWN);
+      expect(c.red).toBeLessThan(NONE);
+    },
+    dom: async (page) => {
+      expect(await page.locator('[data-badge="paused"]').count()).toBe(4);
+      expect(await page.getAttribute('[data-bus]', 'data-bus')).toBe('paused');
+      expect(await text(page, '[data-hud="video-render"]')).toEqual([
+        expect.stringContaining('⏸ 작업중(트레이딩)'),
+      ]);
+      expect(await text(page, '[data-paused="true"]')).toEqual([
+        expect.stringContaining('trading'),
+      ]);
+    },
+  },
+  down: {
+    pixels: (c) => {
+      expect(c.red).toBeGreaterThan(DRAWN);
+      expect(c.green).toBeGreaterThan(DRAWN);
+    },
+    dom: async (page) => {
+      const badges = await text(page, '[data-badge="down"]');
+      expect(badges).toHaveLength(2);
+      for (const badge of badges) expect(badge).toMatch(/⚠\s*last beat \d+s ago/);
+      expect(await text(page, '[data-hud="video-render"]')).toEqual([
+        expect.stringContaining('🔴 다운'),
+      ]);
+    },
+  },
+  degraded: {
+    pixels: (c) => {
+      expect(c.yellow).toBeGreaterThan(DRAWN);
+      expect(c.red).toBeLessThan(NONE);
+    },
+    dom: async (page) => {
+      expect(await text(page, '[data-badge="degraded"][data-worker="insta-render"]')).toEqual([
+        expect.stringMatching(/❌\s*12/),
+      ]);
+      expect(await text(page, '[data-badge="degraded"][data-worker="image-render"]')).toEqual([
+        expect.stringMatching(/❌\s*3/),
+      ]);
+    },
+  },
+  'redis-down': {
+    pixels: (c) => {
+      expect(c.red).toBeGreaterThan(DRAWN / 2);
+      expect(c.green).toBeLessThan(NONE);
+    },
+    dom: async (page) => {
+      expect(await text(page, '[data-banner="redis-lost"]')).toEqual([
+        expect.stringContaining('Collector/Redis connection lost'),
+      ]);
+      expect(await page.getAttribute('[data-bus]', 'data-bus')).toBe('lost');
+    },
+  },
+};
+
+describe('the built panel in Chromium (WebGL via SwiftShader)', () => {
+  it.each(Object.keys(STATES) as MockState[])(
+    'draws ?mock=%s and tells it apart',
+    async (state) => {
+      const { page, errors } = await open(state, '&view=3d');
+      try {
+        await waitForScene(page);
+        expect(await page.getAttribute('.fleet-panel', 'data-view')).toBe('3d');
+        const counts = await countColours(page, await canvasOnly(page));
+        // Not a blank canvas: a good share of it is lit, in many colours.
+        expect(counts.lit / counts.total).toBeGreaterThan(0.03);
+        expect(counts.distinct).toBeGreaterThan(100);
+        STATES[state].pixels(counts);
+        await STATES[state].dom(page);
+        expect(await page.locator('.fp-hud').count()).toBe(6);
+        await page.screenshot({ path: join(SCREENSHOTS, `${state}.png`) });
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    },
+  );
+
+  it('moves the particles, and holds everything still under prefers-reduced-motion', async () => {
+    const { page } = await open('healthy', '&view=3d');
+    try {
+      await waitForScene(page);
+      const a = await canvasOnly(page);
+      await page.waitForTimeout(250);
+      expect((await canvasOnly(page)).equals(a)).toBe(false);
+
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      await page.waitForTimeout(250);
+      const still = await canvasOnly(page);
+      await page.waitForTimeout(250);
+      expect((await canvasOnly(page)).equals(still)).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('paints the 2D view without loading three.js, and loads the 3D chunk only when asked', async () => {
+    const { page, requests } = await open('down', '&view=2d');
+    try {
+      await page.waitForSelector('[data-worker="video-render"][data-status="down"]');
+      expect(await page.locator('[data-worker]').count()).toBe(6);
+      expect(requests.some((path) => path.includes('fleet-scene'))).toBe(false);
+      await page.screenshot({ path: join(SCREENSHOTS, 'cards-down.png') });
+
+      await page.getByRole('button', { name: '3D' }).click();
+      await waitForScene(page);
+      expect(requests.some((path) => path.includes('fleet-scene'))).toBe(true);
+      expect(await page.locator('canvas').count()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('falls back to the cards when the WebGL context is lost', async () => {
+    const { page } = await open('healthy', '&view=3d');
+    try {
+      await waitForScene(page);
+      await page.evaluate(() => {
+        const canvas = document.querySelector('.fp-scene canvas') as HTMLCanvasElement;
+        const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+        gl?.getExtension('WEBGL_lose_context')?.loseContext();
+      });
+      await page.waitForSelector('.fleet-panel[data-view="2d"]');
+      expect(await page.locator('[data-worker]').count()).toBe(6);
+      expect(await text(page, '[data-banner="no-3d"]')).toEqual([
+        expect.stringContaining('lost its WebGL context'),
+      ]);
+    } finally {
+      await page.close();
+    }
+  });
+});

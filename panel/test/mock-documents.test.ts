@@ -1,0 +1,31 @@
+import { linkStatus, StatusDocumentSchema } from '@fleet/core/contracts';
+import { describe, expect, it } from 'vitest';
+import { MOCK_STATES, mockDocument } from '../src/mock-documents.js';
+
+const NOW = new Date('2026-03-02T01:00:00Z');
+
+describe('mock fixtures', () => {
+  it.each(MOCK_STATES)(
+    '%s is a valid status document whose links follow the SPEC rules',
+    (state) => {
+      const doc = StatusDocumentSchema.parse(mockDocument(state, NOW));
+      for (const link of doc.links) {
+        const worker = doc.workers.find((w) => w.name === link.worker);
+        expect(worker, link.worker).toBeDefined();
+        if (worker) expect(link.status).toBe(linkStatus(link.type, worker));
+      }
+    },
+  );
+
+  it.each([
+    ['healthy', { healthy: 5 }],
+    ['paused', { paused: 4, healthy: 1 }],
+    ['down', { down: 2, healthy: 3 }],
+    ['degraded', { degraded: 2, healthy: 3 }],
+  ] as const)('%s has links %o', (state, counts) => {
+    const doc = mockDocument(state, NOW);
+    const actual: Record<string, number> = {};
+    for (const link of doc.links) actual[link.status] = (actual[link.status] ?? 0) + 1;
+    expect(actual).toEqual(counts);
+  });
+});

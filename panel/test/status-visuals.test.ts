@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cardStatus,
+  type DrawnStatus,
+  drawnStatus,
+  flowSpeed,
+  lastBeatText,
+  linkOfWorker,
+  STATUS_COLORS,
+  STATUS_VISUALS,
+  showsParticles,
+  workerStateLabel,
+} from '../src/status-visuals.js';
+
+describe('status → visual mapping (SPEC §4)', () => {
+  it.each([
+    ['healthy', '#22c55e'],
+    ['paused', '#f59e0b'],
+    ['degraded', '#eab308'],
+    ['down', '#ef4444'],
+    ['unknown', '#64748b'],
+  ] as const)('%s links are %s', (status, color) => {
+    expect(STATUS_COLORS[status]).toBe(color);
+    expect(STATUS_VISUALS[status].color).toBe(color);
+  });
+
+  it.each([
+    [false, 'busy', '🔴 다운'],
+    [false, null, '🔴 다운'],
+    [true, 'paused', '⏸ 작업중(트레이딩)'],
+    [true, 'busy', '⚙️ 처리 중'],
+    [true, 'market_open', '📈 장중'],
+    [true, 'market_closed', '🌙 휴장'],
+    [true, 'idle', '🟢 대기'],
+    [true, 'trading', '🟢 대기'],
+    [true, 'free', '🟢 대기'],
+    [true, null, '🟢 대기'],
+    [true, 'something-new', '🟢 대기'],
+  ] as const)('alive=%s state=%s is labelled %s', (alive, state, label) => {
+    expect(workerStateLabel({ alive, state })).toBe(label);
+  });
+
+  // Without colour, the pipe's shape and an icon still tell the statuses apart.
+  it.each([
+    ['healthy', 'solid', '●'],
+    ['paused', 'dashed', '⏸'],
+    ['degraded', 'solid', '❌'],
+    ['down', 'broken', '⚠'],
+    ['unknown', 'dashed', '?'],
+  ] as const)('%s pipes are %s with icon %s', (status, pattern, icon) => {
+    expect(STATUS_VISUALS[status].pattern).toBe(pattern);
+    expect(STATUS_VISUALS[status].icon).toBe(icon);
+  });
+
+  it('gives every status a distinct icon', () => {
+    const icons = Object.values(STATUS_VISUALS).map((visual) => visual.icon);
+    expect(new Set(icons).size).toBe(icons.length);
+  });
+
+  it.each([
+    ['healthy', 'busy', true],
+    ['healthy', 'idle', true],
+    ['degraded', 'idle', true],
+    ['paused', 'paused', true],
+    ['down', null, false],
+    ['unknown', 'busy', false],
+  ] as const)('%s (%s) shows particles: %s', (status, state, shown) => {
+    expect(showsParticles(status)).toBe(shown);
+    expect(flowSpeed(status, state) > 0).toBe(shown);
+  });
+
+  it('runs faster to a busy worker, crawls while paused, stops when down', () => {
+    const busy = flowSpeed('healthy', 'busy');
+    const idle = flowSpeed('healthy', 'idle');
+    const paused = flowSpeed('paused', 'paused');
+    expect(busy).toBeGreaterThan(idle * 2);
+    expect(paused).toBeGreaterThan(0);
+    expect(paused).toBeLessThan(idle / 5);
+    expect(flowSpeed('down', null)).toBe(0);
+  });
+
+  it.each<[boolean, 'healthy' | 'down' | 'paused' | undefined, boolean, DrawnStatus]>([
+    [true, 'healthy', true, 'healthy'],
+    [true, 'paused', true, 'paused'],
+    [false, 'down', true, 'down'],
+    [true, undefined, true, 'healthy'],
+    [false, undefined, true, 'down'],
+    [true, 'healthy', false, 'unknown'],
+    [false, 'down', false, 'unknown'],
+  ])('alive=%s link=%s redis_ok=%s is drawn %s', (alive, status, redisOk, drawn) => {
+    expect(drawnStatus({ alive }, status ? { status } : undefined, redisOk)).toBe(drawn);
+  });
+
+  it.each<[boolean, string | null, 'healthy' | 'degraded' | undefined, string]>([
+    [true, 'busy', 'healthy', 'healthy'],
+    [true, 'idle', 'degraded', 'degraded'],
+    [true, 'trading', undefined, 'trading'],
+    [true, 'free', undefined, 'free'],
+    [false, null, undefined, 'down'],
+  ])('a card for alive=%s state=%s link=%s has data-status %s', (alive, state, link, expected) => {
+    expect(cardStatus({ alive, state }, link ? { status: link } : undefined)).toBe(expected);
+  });
+
+  it.each([
+    [null, 'no heartbeat seen'],
+    [0, 'last beat 0s ago'],
+    [74, 'last beat 74s ago'],
+    [119, 'last beat 119s ago'],
+    [600, 'last beat 10m ago'],
+    [7200, 'last beat 2h ago'],
+  ])('last beat age %s reads "%s"', (age, text) => {
+    expect(lastBeatText(age)).toBe(text);
+  });
+
+  it('finds a link by its additive worker field, or by its ends without it', () => {
+    const links = [
+      {
+        from: 'nas',
+        to: 'music-render',
+        type: 'redis-queue',
+        status: 'healthy',
+        worker: 'music-render',
+      },
+      { from: 'ai_trade', to: 'nas-stock', type: 'http-pull', status: 'down' },
+    ] as Parameters<typeof linkOfWorker>[0];
+    expect(linkOfWorker(links, 'music-render')?.type).toBe('redis-queue');
+    expect(linkOfWorker(links, 'ai_trade')?.status).toBe('down');
+    expect(linkOfWorker(links, 'task-watcher')).toBeUndefined();
+  });
+});
