@@ -32,6 +32,10 @@ export interface AlertCheckerOptions {
   metrics: AlertingMetrics;
 }
 
+export class AlertStateUnavailableError extends Error {
+  override name = 'AlertStateUnavailableError';
+}
+
 /** Another writer changed the state this many times in a row: give up this check. */
 const MAX_CONFLICTS = 3;
 
@@ -84,8 +88,15 @@ export class AlertChecker {
     try {
       stored = await store.loadState();
       this.silences = await store.loadSilences(now);
-    } catch {
-      // Redis is unreachable: carry on from memory; the outage itself is what gets announced.
+    } catch (error) {
+      // The collector read Redis but this could not: a passing hiccup. Judging the workers
+      // without the stored state could announce something twice, so this check is skipped.
+      if (document.redis_ok) {
+        throw new AlertStateUnavailableError(
+          `cannot read the alert state: ${(error as Error).message}`,
+        );
+      }
+      // Redis is down: carry on from memory; the outage itself is what gets announced.
       stored = null;
     }
     const previous = mergeAlertStates(stored?.state ?? null, this.ownState, now);

@@ -178,7 +178,13 @@ export class AlertStore {
     const [rev, format, json] = stored;
     const revision = Number(rev ?? 0);
     if (!json || Number(format) !== STATE_FORMAT) return { state: null, rev: revision };
-    return { state: JSON.parse(json) as AlertState, rev: revision };
+    try {
+      return { state: JSON.parse(json) as AlertState, rev: revision };
+    } catch {
+      // Unreadable (hand-edited?): start afresh rather than stop alerting; the next commit
+      // overwrites it.
+      return { state: null, rev: revision };
+    }
   }
 
   /**

@@ -117,7 +117,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
         ...(telegram.apiUrl ? { apiRoot: telegram.apiUrl } : {}),
         // The outbox decides about retries; the client must not sleep through a 429 itself.
         maxRetries: 0,
-        timeoutMs: 20_000,
+        timeoutMs: 15_000,
       })
     : null;
   const sender: MessageSender = api

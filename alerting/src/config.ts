@@ -120,7 +120,7 @@ function keyPrefix(value: string): string {
 
 function buildCommand(): Command {
   const option = (flags: string, description: string, env: string) =>
-    new Option(flags, `${description} [env ${env}]`).env(env);
+    new Option(flags, description).env(env);
   return new Command('fleet-alerting')
     .description('Turns fleet status changes into Telegram alerts.')
     .addOption(

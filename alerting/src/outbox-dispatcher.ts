@@ -20,8 +20,8 @@ export interface OutboxDispatcherOptions {
   idlePollMs?: number;
   /**
    * A claim expires after this long, so a message claimed by a replica that died is sent by
-   * another. Longer than one send attempt can take.
-   * @defaultValue 60000
+   * another. Longer than one send attempt can take (the Bot API client times out at 15 s).
+   * @defaultValue 30000
    */
   claimMs?: number;
 }
@@ -41,7 +41,7 @@ export class OutboxDispatcher {
 
   constructor(private readonly options: OutboxDispatcherOptions) {
     this.idlePollMs = options.idlePollMs ?? 1000;
-    this.claimMs = options.claimMs ?? 60_000;
+    this.claimMs = options.claimMs ?? 30_000;
   }
 
   start(): void {

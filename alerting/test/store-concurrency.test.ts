@@ -1,9 +1,9 @@
 import { Collector, createRedisClient, parseFleet } from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
+import { freePort, TestRedisServer } from '@fleet/core/testing';
 import { Api } from 'node-telegram-bot-api';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertChecker } from '../src/alert-checker.js';
+import { AlertChecker, AlertStateUnavailableError } from '../src/alert-checker.js';
 import { AlertStore, type OutboxMessage } from '../src/alert-store.js';
 import { AlertingMetrics } from '../src/alerting-metrics.js';
 import { OutboxDispatcher } from '../src/outbox-dispatcher.js';
@@ -11,6 +11,7 @@ import { createScrubber } from '../src/scrub.js';
 import { TelegramSender } from '../src/telegram-sender.js';
 import { CHAT, eventually, TEST_TOKEN, Workers } from './support/alerting-harness.js';
 import { FakeTelegramServer } from './support/fake-telegram-server.js';
+import { statusDocument } from './support/status-documents.js';
 
 const silent = pino({ level: 'silent' });
 let redis: TestRedisServer;
@@ -122,5 +123,69 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
     }
     for (const client of clients) client.disconnect();
     await telegram.stop();
+  });
+
+  it('a message claimed by a replica that died is sent by another once the claim expires', async () => {
+    const telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
+    const client = createRedisClient({ url: redis.url });
+    await new Promise((resolve) => client.once('ready', resolve));
+    const store = new AlertStore(client, 'orphan:');
+    await store.enqueue([
+      {
+        chatId: CHAT,
+        html: 'orphan',
+        plain: 'orphan',
+        parseMode: 'html',
+        attempts: 0,
+        createdAt: 0,
+        dueAt: 0,
+      },
+    ]);
+    expect(await store.claimNext('crashed-replica', Date.now(), 300)).not.toBeNull();
+    const dispatcher = new OutboxDispatcher({
+      store,
+      sender: new TelegramSender({
+        api: new Api(TEST_TOKEN, { apiRoot: telegram.url, maxRetries: 0 }),
+        scrub: createScrubber([TEST_TOKEN]),
+      }),
+      owner: 'survivor',
+      now: Date.now,
+      logger: silent,
+      metrics: new AlertingMetrics(async () => 0),
+      idlePollMs: 50,
+    });
+    const started = Date.now();
+    dispatcher.start();
+    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the orphaned message');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    await dispatcher.close();
+    expect(await store.acknowledge('1', 'crashed-replica')).toBe(false);
+    client.disconnect();
+    await telegram.stop();
+  });
+
+  it('skips a check whose alert state cannot be read while the fleet can', async () => {
+    const unreachable = createRedisClient({ url: `redis://127.0.0.1:${await freePort()}` });
+    const checker = new AlertChecker({
+      source: { collect: async () => statusDocument([{ name: 'a', alive: false }]) },
+      store: new AlertStore(unreachable, 'skip:'),
+      outbox: { hold: () => expect.unreachable('nothing may be held'), wake: () => {} },
+      rules: {
+        deadLetterThreshold: 1,
+        bootGraceMs: 0,
+        stuckAfterMs: 0,
+        repeatMs: 0,
+        holdForMs: 0,
+        redisConfirmMs: 0,
+      },
+      lang: 'en',
+      chatIds: [CHAT],
+      now: Date.now,
+      logger: silent,
+      metrics: new AlertingMetrics(async () => 0),
+    });
+    await expect(checker.check()).rejects.toThrow(AlertStateUnavailableError);
+    expect(checker.snapshot().state).toBeNull();
+    unreachable.disconnect();
   });
 });

@@ -1,5 +1,6 @@
 import { NetworkError, ParseError, TelegramApiError, TimeoutError } from 'node-telegram-bot-api';
 import { describe, expect, it } from 'vitest';
+import type { OutboxMessage } from '../src/alert-store.js';
 import { createScrubber, describeError } from '../src/scrub.js';
 import { backoffMs, classifySendError, type SendOutcome } from '../src/telegram-sender.js';
 
@@ -9,7 +10,7 @@ const html = { parseMode: 'html' as const, attempts: 0 };
 const plain = { parseMode: 'plain' as const, attempts: 0 };
 
 describe('classifySendError', () => {
-  it.each<[string, unknown, typeof html, Partial<SendOutcome>]>([
+  it.each<[string, unknown, Pick<OutboxMessage, 'parseMode' | 'attempts'>, Partial<SendOutcome>]>([
     [
       '429 waits out retry_after',
       new TelegramApiError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }),

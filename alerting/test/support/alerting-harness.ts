@@ -68,6 +68,13 @@ export function fastOptions(
   };
 }
 
+const KIND_BY_NAME: Record<string, string> = { ai_trade: 'trader', 'task-watcher': 'watcher' };
+const DEFAULT_STATE: Record<string, string> = {
+  render: 'idle',
+  trader: 'market_open',
+  watcher: 'free',
+};
+
 /** Worker liveness driven the way workers do it: the heartbeat key exists or it does not. */
 export class Workers {
   constructor(private readonly redis: Redis) {}
@@ -76,11 +83,11 @@ export class Workers {
     name: string,
     options: { ttlS?: number; state?: string; kind?: string } = {},
   ): Promise<void> {
-    const kind = options.kind ?? (name === 'ai_trade' ? 'trader' : 'render');
+    const kind = options.kind ?? KIND_BY_NAME[name] ?? 'render';
     const heartbeat = {
       name,
       kind,
-      state: options.state ?? (kind === 'trader' ? 'market_open' : 'idle'),
+      state: options.state ?? DEFAULT_STATE[kind],
       ts: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       last_job_at: null,
       jobs_done: 0,
