@@ -168,15 +168,24 @@ async function main(): Promise<void> {
     ALERTING_HOST: config.host,
     ALERT_INTERVAL_S: String(config.alertIntervalS),
   });
+  const watched = redis ? [...services, redis.process] : services;
+  const firstExit = Promise.race(watched.map((service) => service.exited));
   const probeHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  await Promise.all([
-    waitForHttp(`http://${probeHost}:${exporterPort.port}/healthz`, exporter),
-    waitForHttp(`http://${probeHost}:${alertingPort.port}/healthz`, alerting),
+  await Promise.race([
+    Promise.all([
+      waitForHttp(`http://${probeHost}:${exporterPort.port}/healthz`, exporter),
+      waitForHttp(`http://${probeHost}:${alertingPort.port}/healthz`, alerting),
+    ]),
+    firstExit.then((exit) => {
+      // e.g. the simulator cannot reach REDIS_URL: no point printing URLs.
+      throw new ServiceStartError(
+        `${exit.name} exited during startup (${exit.signal ?? `exit ${exit.code}`})`,
+      );
+    }),
   ]);
   printUrls(config, { exporter: exporterPort.port, alerting: alertingPort.port }, redisUrl);
 
-  const watched = redis ? [...services, redis.process] : services;
-  const exit = await Promise.race(watched.map((service) => service.exited));
+  const exit = await firstExit;
   if (!stopping) {
     await shutdown(1, `${exit.name} exited unexpectedly (${exit.signal ?? `exit ${exit.code}`})`);
   }
