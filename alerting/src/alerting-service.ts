@@ -44,7 +44,7 @@ export interface AlertingOptions {
   port?: number;
   /** Address of /healthz and /metrics [ALERTING_HOST]. @defaultValue `0.0.0.0` */
   host?: string;
-  /** Seconds of jobs waiting without progress that make a stuck queue; 0 = off [ALERT_STUCK_AFTER_S]. @defaultValue 900 */
+  /** Seconds of jobs waiting without progress that make a stuck queue; 0 = off [ALERT_STUCK_AFTER_S]. @defaultValue 1800 */
   stuckAfterS?: number;
   /** Seconds between reminders of an ongoing outage; 0 = off [ALERT_REPEAT_S]. @defaultValue 14400 */
   repeatS?: number;

@@ -33,7 +33,7 @@ export const DEFAULTS = {
   lang: 'ko' as Lang,
   port: 8791,
   host: '0.0.0.0',
-  stuckAfterS: 900,
+  stuckAfterS: 1800,
   repeatS: 14_400,
   holdForS: 0,
   redisConfirmS: 10,
