@@ -70,13 +70,15 @@ export function PanelHeader({ store, mock, children }: PanelHeaderProps) {
           className={`fp-fresh ${snapshot.stale ? 'fp-fresh-stale' : ''}`}
           data-stale={snapshot.stale}
         >
-          {age === null
-            ? 'waiting for data…'
-            : snapshot.error
-              ? `⚠ stale · ${age}s old`
-              : doc?.stale
-                ? '⚠ collector serving old data'
-                : `updated ${age}s ago`}
+          {mock
+            ? 'fixture · no network'
+            : age === null
+              ? 'waiting for data…'
+              : snapshot.error
+                ? `⚠ stale · ${age}s old`
+                : doc?.stale
+                  ? '⚠ collector serving old data'
+                  : `updated ${age}s ago`}
         </span>
         {children}
       </div>

@@ -24,6 +24,11 @@ export interface PipeLayout {
   points: Vec3[];
   /** Where along the pipe (0..1) the break of a down link and the status badge sit. */
   markerAt: number;
+  /**
+   * In a crowded grid (more than one column), the badge goes on the blade's corner instead of
+   * the pipe, as a compact chip; null keeps it on the pipe.
+   */
+  badgeAt: Vec3 | null;
   /** `http-pull` traffic goes both ways (request out, prices back). */
   bidirectional: boolean;
 }
@@ -64,6 +69,20 @@ const HOST_Z = -0.6;
 /** Depth of the lane behind the blades that pipes to inner columns run along. */
 const BACK_LANE_Z = -0.25;
 
+/**
+ * The fraction of a path through `points` (by its polyline length) that lies `back` units before
+ * `points[index]`: where to cut a pipe just before it reaches the Windows node.
+ */
+function fractionBefore(points: readonly Vec3[], index: number, back: number): number {
+  const lengths = points.slice(1).map((point, i) => {
+    const previous = points[i] ?? point;
+    return Math.hypot(point[0] - previous[0], point[1] - previous[1], point[2] - previous[2]);
+  });
+  const total = lengths.reduce((sum, length) => sum + length, 0);
+  const upTo = lengths.slice(0, index).reduce((sum, length) => sum + length, 0);
+  return Math.min(0.95, Math.max(0.05, (upTo - back) / total));
+}
+
 /** Rows and columns for `count` blades: one column up to eight, then roughly twice as tall as wide. */
 export function gridShape(count: number): { rows: number; cols: number } {
   if (count <= 0) return { rows: 0, cols: 0 };
@@ -91,6 +110,11 @@ function gridCenters(count: number, left: number, top: number): Vec3[] {
       0,
     ] as const;
   });
+}
+
+/** The top-right corner of a blade (over its kind tag, not its name), just in front of it. */
+function badgeCorner(slot: WorkerSlot): Vec3 {
+  return [slot.center[0] + slot.width / 2 - 0.35, slot.center[1] + slot.height / 2, 0.35];
 }
 
 /**
@@ -164,6 +188,7 @@ export function computeLayout(workers: readonly LayoutWorker[]): SceneLayout {
   });
 
   const queued = workers.filter((worker) => worker.linkType === 'redis-queue');
+  const crowded = gridShape(onWindows.length).cols > 1 || gridShape(onNas.length).cols > 1;
   const pipes: PipeLayout[] = [];
   for (const worker of workers) {
     const slot = slots.find((candidate) => candidate.name === worker.name);
@@ -197,33 +222,38 @@ export function computeLayout(workers: readonly LayoutWorker[]): SceneLayout {
       const spread = Math.min(0.22, (SERVICE_HEIGHT * 0.7) / Math.max(1, queued.length));
       const startY = gateway.center[1] + (index - (queued.length - 1) / 2) * spread;
       const start: Vec3 = [nasRight - 0.1, startY, 0];
+      const points: Vec3[] = [
+        start,
+        [nasRight + 1.8, startY * 0.55, 0],
+        bus.center,
+        [BUS_RADIUS + 2, sy * 0.45, 0],
+        ...tail,
+      ];
       pipes.push({
         worker: worker.name,
         type: 'redis-queue',
-        points: [
-          start,
-          [nasRight + 1.8, startY * 0.55, 0],
-          bus.center,
-          [BUS_RADIUS + 2, sy * 0.45, 0],
-          ...tail,
-        ],
-        markerAt: 0.78,
+        points,
+        // An inner column's pipe is cut before it disappears behind the first column.
+        markerAt: firstColumn ? 0.78 : fractionBefore(points, 4, 0.9),
+        badgeAt: crowded ? badgeCorner(slot) : null,
         bidirectional: false,
       });
     } else {
       const start: Vec3 = [nasRight - 0.1, stock.center[1], 0];
       const under = Math.min(stock.center[1], -(BUS_RADIUS + 1.6));
+      const points: Vec3[] = [
+        start,
+        [nasRight + 2, under * 0.9, 0.3],
+        [0, under, 0.4],
+        [BUS_RADIUS + 2.4, (under + sy) / 2, 0.2],
+        ...tail,
+      ];
       pipes.push({
         worker: worker.name,
         type: 'http-pull',
-        points: [
-          start,
-          [nasRight + 2, under * 0.9, 0.3],
-          [0, under, 0.4],
-          [BUS_RADIUS + 2.4, (under + sy) / 2, 0.2],
-          ...tail,
-        ],
-        markerAt: 0.62,
+        points,
+        markerAt: firstColumn ? 0.62 : fractionBefore(points, 4, 0.9),
+        badgeAt: crowded ? badgeCorner(slot) : null,
         bidirectional: true,
       });
     }

@@ -101,6 +101,21 @@ describe('scene layout', () => {
     expect(lowest).toBeLessThan(layout.bus.center[1] - layout.bus.radius);
   });
 
+  it('puts status badges on the pipes of a single column, on the blades of a crowded grid', () => {
+    expect(computeLayout(DEFAULT).pipes.every((pipe) => pipe.badgeAt === null)).toBe(true);
+    const crowded = computeLayout(fleetOf(50));
+    for (const pipe of crowded.pipes) {
+      const slot = crowded.slots.find((s) => s.name === pipe.worker);
+      const r = slot ? rect(slot) : { left: 0, right: 0, top: 0, bottom: 0 };
+      expect(pipe.badgeAt?.[0]).toBeGreaterThan(r.left);
+      expect(pipe.badgeAt?.[0]).toBeLessThan(r.right);
+      expect(pipe.badgeAt?.[1]).toBeCloseTo(r.top);
+      // The break stays where the pipe can be seen: before the Windows node, not behind a blade.
+      expect(pipe.markerAt).toBeGreaterThan(0.05);
+      expect(pipe.markerAt).toBeLessThan(0.95);
+    }
+  });
+
   it('draws no pipe for the watcher', () => {
     expect(computeLayout(DEFAULT).pipes.some((pipe) => pipe.worker === 'task-watcher')).toBe(false);
   });

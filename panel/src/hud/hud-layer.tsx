@@ -89,6 +89,7 @@ export function HudLayer({ layout, store, anchors, markers }: HudLayerProps) {
             markers.get(pipe.worker) ?? pipe.points[0] ?? [0, 0, 0],
           )}
           worker={pipe.worker}
+          compact={pipe.badgeAt !== null}
           view={views.get(pipe.worker)}
           beatAgeS={beatAgeAt(snapshot, pipe.worker, now)}
         />

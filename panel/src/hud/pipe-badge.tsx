@@ -5,19 +5,21 @@ export interface PipeBadgeProps {
   /** Ref that pins the badge to its pipe's marker point. */
   anchor: (element: HTMLElement | null) => void;
   worker: string;
+  /** A crowded grid: icon and count only (the HUD carries the rest). */
+  compact: boolean;
   view: WorkerView | undefined;
   /** Seconds since the last known beat, null when none was seen. */
   beatAgeS: number | null;
 }
 
 /** The badge on a pipe: ⚠ and the last beat where a down pipe is cut, ❌ and the dead letters, ⏸. */
-export function PipeBadge({ anchor, worker, view, beatAgeS }: PipeBadgeProps) {
+export function PipeBadge({ anchor, worker, compact, view, beatAgeS }: PipeBadgeProps) {
   const status = view?.status;
   return (
     <div className="fp-anchor" ref={anchor}>
       {status === 'down' && (
         <div className="fp-badge fp-badge-down" data-badge="down" data-worker={worker}>
-          <span aria-hidden="true">⚠</span> {lastBeatText(beatAgeS)}
+          <span aria-hidden="true">⚠</span> {compact ? '' : lastBeatText(beatAgeS)}
         </div>
       )}
       {status === 'degraded' && (

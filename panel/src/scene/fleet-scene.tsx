@@ -29,6 +29,7 @@ export default function FleetScene({ store, reducedMotion, onContextLost }: Flee
     () =>
       new Map(
         layout.pipes.map((pipe) => {
+          if (pipe.badgeAt) return [pipe.worker, pipe.badgeAt];
           const [x, y, z] = pipeCurve(pipe.points).getPointAt(pipe.markerAt).toArray();
           return [pipe.worker, [x, y + BADGE_LIFT, z + 0.3] as Vec3];
         }),
