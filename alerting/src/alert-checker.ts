@@ -1,7 +1,7 @@
 import type { Logger } from '@fleet/core';
 import type { StatusDocument } from '@fleet/core/contracts';
 import { type AlertState, mergeAlertStates } from './alert-state.js';
-import type { AlertStore, OutboxMessage } from './alert-store.js';
+import { type AlertStore, type OutboxMessage, outboxMessage } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
 import { type CheckOutcome, type CheckRules, evaluateCheck } from './evaluate-check.js';
 import type { Lang } from './lang.js';
@@ -105,16 +105,7 @@ export class AlertChecker {
     const messages: OutboxMessage[] = [];
     if (announce.length > 0) {
       const text = renderAlertMessage(announce, outcome.next, now, lang);
-      for (const chatId of chatIds) {
-        messages.push({
-          chatId,
-          ...text,
-          parseMode: 'html',
-          attempts: 0,
-          createdAt: now,
-          dueAt: now,
-        });
-      }
+      for (const chatId of chatIds) messages.push(outboxMessage(chatId, text, now));
     }
     let committed = false;
     if (stored) {

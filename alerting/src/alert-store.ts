@@ -17,6 +17,23 @@ export interface OutboxMessage {
   dueAt: number;
 }
 
+/** A message for the outbox, due now, to be sent as HTML first. */
+export function outboxMessage(
+  chatId: string,
+  text: { html: string; plain: string },
+  now: number,
+): OutboxMessage {
+  return {
+    chatId,
+    html: text.html,
+    plain: text.plain,
+    parseMode: 'html',
+    attempts: 0,
+    createdAt: now,
+    dueAt: now,
+  };
+}
+
 export interface ClaimedMessage {
   id: string;
   message: OutboxMessage;

@@ -12,13 +12,14 @@ import {
 import type { Redis } from 'ioredis';
 import { Api } from 'node-telegram-bot-api';
 import { AlertChecker } from './alert-checker.js';
-import { AlertStore, type OutboxMessage } from './alert-store.js';
+import { AlertStore, outboxMessage } from './alert-store.js';
 import { AlertingMetrics } from './alerting-metrics.js';
 import { CommandPoller } from './command-poller.js';
 import { DEFAULTS, type TelegramSettings } from './config.js';
 import { closeServer, serverPort, startHttpServer } from './http-server.js';
 import type { Lang } from './lang.js';
 import { LeaderLease } from './leader-lease.js';
+import type { RenderedMessage } from './messages.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
 import { createScrubber, describeError } from './scrub.js';
 import { LogOnlySender, type MessageSender, TelegramSender } from './telegram-sender.js';
@@ -131,6 +132,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     logger,
     metrics,
   });
+  // Log-only mode still runs the outbox (one pseudo-chat), so its behaviour is the same.
   const chatIds = telegram?.chatIds ?? ['log'];
 
   const collector = new Collector({ redis, fleet, now, logger });
@@ -153,15 +155,8 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     metrics,
   });
 
-  const reply = async (chatId: string, text: { html: string; plain: string }) => {
-    const message: OutboxMessage = {
-      chatId,
-      ...text,
-      parseMode: 'html',
-      attempts: 0,
-      createdAt: now(),
-      dueAt: now(),
-    };
+  const reply = async (chatId: string, text: RenderedMessage) => {
+    const message = outboxMessage(chatId, text, now());
     try {
       await store.enqueue([message]);
       outbox.wake();
@@ -206,12 +201,20 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     },
   });
 
-  const server = await startHttpServer({
-    port: settings.port,
-    host: settings.host,
-    registry: metrics.registry,
-    health: () => ({ acting: lease.isActing, replica: owner, logOnly: !telegram }),
-  });
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    server = await startHttpServer({
+      port: settings.port,
+      host: settings.host,
+      registry: metrics.registry,
+      health: () => ({ acting: lease.isActing, replica: owner, logOnly: !telegram }),
+    });
+  } catch (error) {
+    // Port taken, say: nothing else has started yet but the Redis connection.
+    await collector.close();
+    redis.disconnect();
+    throw error;
+  }
 
   const intervalMs = settings.intervalS * 1000;
   const checkLoop = async () => {
