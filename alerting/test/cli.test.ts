@@ -58,7 +58,7 @@ async function healthy(cli: RunningCli): Promise<void> {
         return false;
       }
     },
-    15_000,
+    30_000,
     `the CLI's /healthz\n${cli.output()}`,
   );
 }
@@ -91,7 +91,8 @@ afterAll(async () => {
   await redis.stop();
 });
 
-describe('the command line (configured by environment variables)', () => {
+// Each test starts real processes, which are slow to boot on a busy machine.
+describe('the command line (configured by environment variables)', { timeout: 90_000 }, () => {
   it('stops at start on a bad setting, naming the variable', async () => {
     const cli = await runCli({ ALERT_INTERVAL_S: 'often' });
     expect(await cli.exited).toBe(2);
