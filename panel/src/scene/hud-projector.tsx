@@ -9,7 +9,7 @@ export interface HudProjectorProps {
 }
 
 /** Frames drawn before the scene reports itself ready (tests and screenshots wait for it). */
-const READY_AFTER_FRAMES = 8;
+const READY_AFTER_FRAMES = 3;
 
 /**
  * Moves the DOM labels over their 3D anchors. Work is done only when the camera, the canvas
