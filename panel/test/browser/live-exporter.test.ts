@@ -6,7 +6,7 @@ import { FleetSimulator } from '@fleet/simulator';
 import type { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PANEL_DIR } from '../support/build-panel.js';
+import { PANEL_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
 import { launchChromium } from '../support/chromium.js';
 import { waitForScene } from '../support/panel-page.js';
 
@@ -139,7 +139,7 @@ describe('the panel served by a live exporter, fed by the simulator through real
         elements.map((element) => element.getAttribute('data-hud')),
       );
       expect(huds.sort()).toEqual(SIX);
-      await page.screenshot({ path: join(PANEL_DIR, 'docs', 'screenshots', 'live.png') });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'live.png') });
     } finally {
       await page.close();
     }

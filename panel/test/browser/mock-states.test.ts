@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockState } from '../../src/mock-documents.js';
-import { DIST_DIR, PANEL_DIR } from '../support/build-panel.js';
+import { DIST_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
 import { launchChromium } from '../support/chromium.js';
 import { canvasOnly, waitForScene } from '../support/panel-page.js';
 import { type ColourCounts, countColours } from '../support/pixels.js';
 import { StaticServer } from '../support/static-server.js';
 
-const SCREENSHOTS = join(PANEL_DIR, 'docs', 'screenshots');
+const SCREENSHOTS = SCREENSHOT_DIR;
 const VIEWPORT = { width: 1440, height: 860 };
 /** Enough pixels of a colour to be a drawn pipe or core, not antialiasing noise. */
 const DRAWN = 1500;

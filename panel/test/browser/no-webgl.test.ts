@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST_DIR, PANEL_DIR } from '../support/build-panel.js';
+import { DIST_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
 import { launchChromium } from '../support/chromium.js';
 import { StaticServer } from '../support/static-server.js';
 
@@ -49,7 +49,7 @@ describe('Chromium with WebGL disabled', () => {
       );
       expect(await page.getByRole('button', { name: '3D' }).isDisabled()).toBe(true);
       expect(requests.some((path) => path.includes('fleet-scene'))).toBe(false);
-      await page.screenshot({ path: join(PANEL_DIR, 'docs', 'screenshots', 'no-webgl.png') });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'no-webgl.png') });
     } finally {
       await page.close();
     }

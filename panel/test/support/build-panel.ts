@@ -33,3 +33,11 @@ export default function buildPanelWhenStale(): void {
     stdio: 'inherit',
   });
 }
+
+/**
+ * Where browser tests save screenshots: a scratch folder, so a test run leaves the tree clean;
+ * `UPDATE_SCREENSHOTS=1 npx vitest run --project panel` refreshes the README's pictures instead.
+ */
+export const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
+  ? join(PANEL_DIR, 'docs', 'screenshots')
+  : join(PANEL_DIR, 'test-results', 'screenshots');
