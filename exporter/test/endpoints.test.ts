@@ -145,3 +145,30 @@ describe('other endpoints', () => {
     });
   });
 });
+
+describe('job counters across a missing heartbeat', () => {
+  it('hold the last readable value, so rate() sees no fake reset when the same process beats again', async () => {
+    const own = await TestRedisServer.start();
+    const client = own.client();
+    await seedFleet(client);
+    const live = await startTestExporter(own, { cacheMaxAgeMs: 0 });
+    try {
+      const done = async () =>
+        sample(
+          (await getText(`${live.url}/metrics`)).body,
+          'fleet_worker_jobs_done_total{worker="music-render"}',
+        );
+      expect(await done()).toBe(7);
+      await client.del('worker:music-render:heartbeat');
+      const { body } = await getJson<{ workers: { name: string; jobs_done: number }[] }>(
+        `${live.url}/api/agent-office/nodes`,
+      );
+      expect(body.workers.find((w) => w.name === 'music-render')?.jobs_done).toBe(0);
+      expect(await done()).toBe(7);
+    } finally {
+      await live.close();
+      client.disconnect();
+      await own.stop();
+    }
+  });
+});

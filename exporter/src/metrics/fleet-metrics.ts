@@ -106,17 +106,30 @@ export function registerFleetMetrics(registry: Registry, source: SnapshotSource)
     },
   });
 
-  const jobCounter = (name: string, help: string, field: 'jobs_done' | 'jobs_failed') =>
-    new Counter({
+  /**
+   * While a heartbeat is missing or unreadable the document's counters are 0; exporting that would
+   * look like a reset and make `rate()` count the whole total again when the same process beats
+   * again. So a counter holds the worker's last readable value instead.
+   */
+  const jobCounter = (name: string, help: string, field: 'jobs_done' | 'jobs_failed') => {
+    const lastKnown = new Map<string, number>();
+    return new Counter({
       name,
       help,
       labelNames: ['worker'] as const,
       registers,
       async collect() {
+        const { workers } = (await source()).document;
         this.reset();
-        for (const w of (await source()).document.workers) this.inc({ worker: w.name }, w[field]);
+        const listed = new Set(workers.map((w) => w.name));
+        for (const worker of lastKnown.keys()) if (!listed.has(worker)) lastKnown.delete(worker);
+        for (const w of workers) {
+          if (w.alive && w.heartbeat_error === null) lastKnown.set(w.name, w[field]);
+          this.inc({ worker: w.name }, lastKnown.get(w.name) ?? 0);
+        }
       },
     });
+  };
   jobCounter(
     'fleet_worker_jobs_done_total',
     'Jobs done since the worker process started (resets when it restarts).',
