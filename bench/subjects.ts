@@ -11,11 +11,23 @@ export interface Measurement {
   commands: number;
   /** Redis CPU per run (commandstats usec), in microseconds. */
   redisUs: number;
+  /** CPU per run of the process under test (subjects that run one), in milliseconds. */
+  cpuMs?: number;
+  /** Peak resident memory of the process under test (VmHWM), in MiB. */
+  peakRssMb?: number;
+}
+
+/** What a subject watches around the measured runs only (not the warm-up). */
+export interface RunWindow {
+  begin(): void;
+  end(runs: number): Pick<Measurement, 'cpuMs' | 'peakRssMb'>;
 }
 
 export interface BenchContext {
   /** A client for the subject (and for reading commandstats). */
   redis: Redis;
+  /** The same Redis, for subjects that run their own process. */
+  redisUrl: string;
   fleet: Fleet;
   /** At most this many runs… */
   maxRuns: number;
@@ -32,18 +44,34 @@ export interface Subject {
   measure(context: BenchContext): Promise<Measurement>;
 }
 
+/** Commands Redis ran and the CPU they took since the last CONFIG RESETSTAT (which is left out). */
+export async function commandTotals(redis: Redis): Promise<{ calls: number; usec: number }> {
+  const info = await redis.info('commandstats');
+  let calls = 0;
+  let usec = 0;
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    if (match[1] === 'config|resetstat') continue;
+    calls += Number(match[2]);
+    usec += Number(match[3]);
+  }
+  return { calls, usec };
+}
+
 /**
  * Runs `operation` repeatedly; Redis commands and CPU come from commandstats, reset after
- * `prepare` so only the measured runs count. `operation` returns its round trips.
+ * `prepare` so only the measured runs count. `operation` returns its round trips (NaN when
+ * they cannot be known). `window` watches the measured runs, e.g. a process's CPU.
  */
 export async function timeRuns(
   context: BenchContext,
   operation: () => Promise<number>,
   prepare: () => Promise<void> = async () => {},
+  window?: RunWindow,
 ): Promise<Measurement> {
   await prepare();
   await operation(); // warm-up: JIT and connection, not measured
   await context.redis.config('RESETSTAT');
+  window?.begin();
   const samplesMs: number[] = [];
   let roundTrips = 0;
   const started = performance.now();
@@ -55,17 +83,17 @@ export async function timeRuns(
     roundTrips += await operation();
     samplesMs.push(performance.now() - runStarted);
   }
-  const info = await context.redis.info('commandstats');
+  const watched = window?.end(samplesMs.length);
+  const { calls, usec } = await commandTotals(context.redis);
   await context.redis.config('RESETSTAT');
-  let calls = 0;
-  let usec = 0;
-  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
-    if (match[1] === 'config|resetstat') continue;
-    calls += Number(match[2]);
-    usec += Number(match[3]);
-  }
   const runs = samplesMs.length;
-  return { samplesMs, roundTrips: roundTrips / runs, commands: calls / runs, redisUs: usec / runs };
+  return {
+    samplesMs,
+    roundTrips: roundTrips / runs,
+    commands: calls / runs,
+    redisUs: usec / runs,
+    ...watched,
+  };
 }
 
 const UNBOUNDED = { collectTimeoutMs: 600_000, scanDeadlineMs: 600_000, scanKeyCap: 10_000_000 };
@@ -120,7 +148,7 @@ const collectorPipelineOnly: Subject = {
 };
 
 /** One plain SCAN pass over the whole keyspace, same COUNT as the collector: the floor. */
-const bareScan: Subject = {
+export const bareScan: Subject = {
   name: 'bare SCAN pass (floor)',
   measure(context) {
     return timeRuns(context, async () => {
