@@ -1,5 +1,6 @@
 // Settings of `npm run demo` and `npm start`: the only reader of process.env under scripts/.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { integer, positiveNumber, redisUrlProblem } from '@fleet/core';
+import { Command, Option } from 'commander';
 
 export interface DemoConfig {
   /** Redis to use; null = start a private redis-server on a free port. */
@@ -20,34 +21,6 @@ export interface DemoConfig {
   childEnv: NodeJS.ProcessEnv;
 }
 
-function port(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65_535) {
-    throw new InvalidArgumentError('expected a port number 1-65535');
-  }
-  return parsed;
-}
-
-function positiveSeconds(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0)
-    throw new InvalidArgumentError('expected seconds > 0');
-  return parsed;
-}
-
-function redisUrl(value: string): string {
-  let protocol = '';
-  try {
-    protocol = new URL(value).protocol;
-  } catch {
-    // reported below
-  }
-  if (protocol !== 'redis:' && protocol !== 'rediss:') {
-    throw new InvalidArgumentError('expected a redis:// or rediss:// URL');
-  }
-  return value;
-}
-
 /** `npm run demo`: flags (after `--`) or their environment twins, validated. */
 export function parseDemoConfig(argv: string[] = process.argv): DemoConfig {
   const cli = new Command('demo')
@@ -55,9 +28,9 @@ export function parseDemoConfig(argv: string[] = process.argv): DemoConfig {
       'The whole fleet monitor on one machine: private Redis, simulator tour, exporter with the panel, alerting.',
     )
     .addOption(
-      new Option('--redis-url <url>', 'use this Redis instead of a private redis-server')
-        .env('REDIS_URL')
-        .argParser(redisUrl),
+      new Option('--redis-url <url>', 'use this Redis instead of a private redis-server').env(
+        'REDIS_URL',
+      ),
     )
     .addOption(
       new Option('--host <address>', 'address the exporter and alerting listen on')
@@ -71,7 +44,7 @@ export function parseDemoConfig(argv: string[] = process.argv): DemoConfig {
       )
         .env('EXPORTER_PORT')
         .default(8790)
-        .argParser(port),
+        .argParser(integer(1, 65_535)),
     )
     .addOption(
       new Option(
@@ -80,7 +53,7 @@ export function parseDemoConfig(argv: string[] = process.argv): DemoConfig {
       )
         .env('ALERTING_PORT')
         .default(8791)
-        .argParser(port),
+        .argParser(integer(1, 65_535)),
     )
     .addOption(
       new Option(
@@ -89,7 +62,7 @@ export function parseDemoConfig(argv: string[] = process.argv): DemoConfig {
       )
         .env('ALERT_INTERVAL_S')
         .default(10)
-        .argParser(positiveSeconds),
+        .argParser(positiveNumber('seconds')),
     )
     .addHelpText(
       'after',
@@ -104,6 +77,9 @@ export function parseDemoConfig(argv: string[] = process.argv): DemoConfig {
     alertingPort: number;
     alertInterval: number;
   }>();
+  // Checked after parsing: commander would echo a bad value, and this one may hold a password.
+  const redisProblem = options.redisUrl === undefined ? null : redisUrlProblem(options.redisUrl);
+  if (redisProblem !== null) cli.error(`error: ${redisProblem}`);
   if (options.exporterPort === options.alertingPort) {
     cli.error('error: EXPORTER_PORT and ALERTING_PORT must differ');
   }

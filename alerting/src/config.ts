@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { type Fleet, FleetConfigError, loadFleet } from '@fleet/core';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import {
+  ConfigError,
+  checkRedisUrl,
+  envOption,
+  integer,
+  LOG_LEVELS,
+  loadFleetSetting,
+  oneOf,
+  parseConfigArgs,
+} from '@fleet/core';
+import { Command, InvalidArgumentError } from 'commander';
 import type { AlertingOptions } from './alerting-service.js';
 import { LANGS, type Lang } from './lang.js';
 
-/** A setting that stops the service at start; the message names the variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from '@fleet/core';
 
 /** How to reach Telegram; absent means log-only. */
 export interface TelegramSettings {
@@ -43,8 +49,6 @@ export const DEFAULTS = {
   pollTimeoutS: 30,
 } as const;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
 function seconds(options: { min: number; allowZero?: boolean }) {
   return (value: string): number => {
     const number = Number(value);
@@ -58,24 +62,6 @@ function seconds(options: { min: number; allowZero?: boolean }) {
       );
     }
     return number;
-  };
-}
-
-function integer(min: number, max: number) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`);
-    }
-    return number;
-  };
-}
-
-function oneOf(choices: readonly string[]) {
-  return (value: string): string => {
-    if (!choices.includes(value))
-      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}.`);
-    return value;
   };
 }
 
@@ -119,52 +105,53 @@ function keyPrefix(value: string): string {
 }
 
 function buildCommand(): Command {
-  const option = (flags: string, description: string, env: string) =>
-    new Option(flags, description).env(env);
   return new Command('fleet-alerting')
     .description('Turns fleet status changes into Telegram alerts.')
     .addOption(
-      option('--redis-url <url>', 'Redis to watch and to keep alert state in', 'REDIS_URL')
-        .default(DEFAULTS.redisUrl)
-        .argParser(url(['redis:', 'rediss:'])),
+      // Checked after parsing: commander would echo a bad value, and this one may hold a password.
+      envOption(
+        '--redis-url <url>',
+        'Redis to watch and to keep alert state in',
+        'REDIS_URL',
+      ).default(DEFAULTS.redisUrl),
     )
     .addOption(
-      option(
+      envOption(
         '--fleet-config <path>',
         'fleet file (JSON or YAML); unset = the six workers',
         'FLEET_CONFIG',
       ),
     )
     .addOption(
-      option(
+      envOption(
         '--telegram-bot-token <token>',
         'bot token from BotFather (prefer the env var or the file)',
         'TELEGRAM_BOT_TOKEN',
       ),
     )
     .addOption(
-      option(
+      envOption(
         '--telegram-bot-token-file <path>',
         'file holding the bot token (Docker/Kubernetes secrets)',
         'TELEGRAM_BOT_TOKEN_FILE',
       ),
     )
     .addOption(
-      option(
+      envOption(
         '--telegram-chat-id <ids>',
         'chat id(s) to alert, comma-separated; required with a token',
         'TELEGRAM_CHAT_ID',
       ).argParser(chatIds),
     )
     .addOption(
-      option(
+      envOption(
         '--telegram-api-url <url>',
         'Bot API root (self-hosted Bot API server)',
         'TELEGRAM_API_URL',
       ).argParser(url(['http:', 'https:'])),
     )
     .addOption(
-      option(
+      envOption(
         '--telegram-poll-timeout-s <seconds>',
         'long-poll wait for bot commands',
         'TELEGRAM_POLL_TIMEOUT_S',
@@ -173,12 +160,12 @@ function buildCommand(): Command {
         .argParser(integer(1, 50)),
     )
     .addOption(
-      option('--interval-s <seconds>', 'time between checks', 'ALERT_INTERVAL_S')
+      envOption('--interval-s <seconds>', 'time between checks', 'ALERT_INTERVAL_S')
         .default(DEFAULTS.intervalS)
         .argParser(seconds({ min: 0.1 })),
     )
     .addOption(
-      option(
+      envOption(
         '--deadletter-threshold <count>',
         'dead letters that raise an alert',
         'ALERT_DEADLETTER_THRESHOLD',
@@ -187,7 +174,7 @@ function buildCommand(): Command {
         .argParser(integer(1, 1_000_000_000)),
     )
     .addOption(
-      option(
+      envOption(
         '--boot-grace-s <seconds>',
         'how long a worker never seen alive may be dead before it is announced',
         'ALERT_BOOT_GRACE_S',
@@ -196,22 +183,22 @@ function buildCommand(): Command {
         .argParser(seconds({ min: 0 })),
     )
     .addOption(
-      option('--lang <lang>', 'message language (ko, en)', 'ALERT_LANG')
+      envOption('--lang <lang>', 'message language (ko, en)', 'ALERT_LANG')
         .default(DEFAULTS.lang)
         .argParser(oneOf(LANGS)),
     )
     .addOption(
-      option('--port <port>', 'port of /healthz and /metrics', 'ALERTING_PORT')
+      envOption('--port <port>', 'port of /healthz and /metrics', 'ALERTING_PORT')
         .default(DEFAULTS.port)
         .argParser(integer(0, 65_535)),
     )
     .addOption(
-      option('--host <host>', 'address of /healthz and /metrics', 'ALERTING_HOST').default(
+      envOption('--host <host>', 'address of /healthz and /metrics', 'ALERTING_HOST').default(
         DEFAULTS.host,
       ),
     )
     .addOption(
-      option(
+      envOption(
         '--stuck-after-s <seconds>',
         'jobs waiting without progress this long = stuck queue; 0 = off',
         'ALERT_STUCK_AFTER_S',
@@ -220,7 +207,7 @@ function buildCommand(): Command {
         .argParser(seconds({ min: 1, allowZero: true })),
     )
     .addOption(
-      option(
+      envOption(
         '--repeat-s <seconds>',
         'remind of an ongoing outage this often; 0 = off',
         'ALERT_REPEAT_S',
@@ -229,7 +216,7 @@ function buildCommand(): Command {
         .argParser(seconds({ min: 1, allowZero: true })),
     )
     .addOption(
-      option(
+      envOption(
         '--hold-for-s <seconds>',
         'a worker must stay down (or up) this long before it is announced',
         'ALERT_HOLD_FOR_S',
@@ -238,7 +225,7 @@ function buildCommand(): Command {
         .argParser(seconds({ min: 0 })),
     )
     .addOption(
-      option(
+      envOption(
         '--redis-confirm-s <seconds>',
         'Redis must stay unreadable this long before it is announced',
         'ALERT_REDIS_CONFIRM_S',
@@ -247,22 +234,28 @@ function buildCommand(): Command {
         .argParser(seconds({ min: 0 })),
     )
     .addOption(
-      option('--lease-s <seconds>', 'lease that elects the replica running checks', 'ALERT_LEASE_S')
+      envOption(
+        '--lease-s <seconds>',
+        'lease that elects the replica running checks',
+        'ALERT_LEASE_S',
+      )
         .default(DEFAULTS.leaseS)
         .argParser(seconds({ min: 1 })),
     )
     .addOption(
-      option('--key-prefix <prefix>', "prefix of this service's own Redis keys", 'ALERT_KEY_PREFIX')
+      envOption(
+        '--key-prefix <prefix>',
+        "prefix of this service's own Redis keys",
+        'ALERT_KEY_PREFIX',
+      )
         .default(DEFAULTS.keyPrefix)
         .argParser(keyPrefix),
     )
     .addOption(
-      option('--log-level <level>', 'log level', 'LOG_LEVEL')
+      envOption('--log-level <level>', 'log level', 'LOG_LEVEL')
         .default(DEFAULTS.logLevel)
         .argParser(oneOf(LOG_LEVELS)),
-    )
-    .exitOverride()
-    .configureOutput({ writeErr: () => {} });
+    );
 }
 
 /** The help text, for `--help`. */
@@ -304,32 +297,17 @@ function readToken(options: Record<string, unknown>): string | null {
  * `--help` request throws a CommanderError with code `commander.helpDisplayed`.
  */
 export function loadConfig(argv: readonly string[]): AlertingConfig {
-  const command = buildCommand();
-  try {
-    command.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError && error.code !== 'commander.helpDisplayed') {
-      throw new ConfigError(error.message.replace(/^error: /, ''));
-    }
-    throw error;
-  }
-  const options = command.opts();
+  const options = parseConfigArgs(buildCommand(), argv);
+  const redisUrl = checkRedisUrl(options.redisUrl as string);
   const token = readToken(options);
   const chats = options.telegramChatId as string[] | undefined;
   if (token && !chats) throw new ConfigError('TELEGRAM_CHAT_ID is required with a bot token');
   if (!token && chats) {
     throw new ConfigError('TELEGRAM_CHAT_ID is set but there is no TELEGRAM_BOT_TOKEN (or _FILE)');
   }
-  let fleet: Fleet;
-  try {
-    fleet = loadFleet(options.fleetConfig as string | undefined);
-  } catch (error) {
-    if (error instanceof FleetConfigError) throw new ConfigError(error.message);
-    throw error;
-  }
   return {
-    redisUrl: options.redisUrl as string,
-    fleet,
+    redisUrl,
+    fleet: loadFleetSetting(options.fleetConfig as string | undefined),
     telegram:
       token && chats
         ? {

@@ -166,7 +166,7 @@ describe('loadConfig', () => {
     [{ ALERT_REPEAT_S: '0.5' }, /ALERT_REPEAT_S.*or 0 to turn it off/],
     [{ ALERT_LANG: 'fr' }, /ALERT_LANG.*ko, en/],
     [{ ALERTING_PORT: '70000' }, /ALERTING_PORT/],
-    [{ REDIS_URL: 'http://redis:6379' }, /REDIS_URL.*redis: or rediss:/],
+    [{ REDIS_URL: 'http://redis:6379' }, /REDIS_URL.*redis:\/\/ or rediss:\/\//],
     [{ TELEGRAM_API_URL: 'not a url' }, /TELEGRAM_API_URL/],
     [{ TELEGRAM_BOT_TOKEN: TOKEN }, /TELEGRAM_CHAT_ID is required with a bot token/],
     [{ TELEGRAM_CHAT_ID: '42' }, /no TELEGRAM_BOT_TOKEN/],
@@ -193,6 +193,16 @@ describe('loadConfig', () => {
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => withEnv(env)).toThrow(ConfigError);
     expect(() => withEnv(env)).toThrow(message);
+  });
+
+  it.each([
+    ['not Redis', 'http://:redis-secret@redis:6379'],
+    ['not a URL', ':redis-secret@redis'],
+  ])('never echoes the password of a REDIS_URL that is %s', (_case, url) => {
+    expect(() => withEnv({ REDIS_URL: url })).toThrow(ConfigError);
+    expect(() => withEnv({ REDIS_URL: url })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('redis-secret') }),
+    );
   });
 
   it('never echoes a bad token', () => {

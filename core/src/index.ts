@@ -1,4 +1,5 @@
 export * from './collector.js';
+export * from './config-options.js';
 export * from './contracts/index.js';
 export * from './fleet-file.js';
 export * from './json-schemas.js';

@@ -1,5 +1,6 @@
+import { integer, positiveNumber, redisUrlProblem } from '@fleet/core';
 import { DEFAULT_FLEET, HEARTBEAT_INTERVAL_S, HEARTBEAT_TTL_S } from '@fleet/core/contracts';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { buildScenario, SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
 
 export interface SimulatorConfig {
@@ -21,33 +22,6 @@ export interface SimulatorConfig {
 const RENDER_WORKERS = DEFAULT_FLEET.workers.filter((w) => w.kind === 'render').map((w) => w.name);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
-function positiveNumber(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0)
-    throw new InvalidArgumentError('expected a number > 0');
-  return parsed;
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1)
-    throw new InvalidArgumentError('expected a whole number >= 1');
-  return parsed;
-}
-
-function redisUrl(value: string): string {
-  let protocol: string;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {
-    throw new InvalidArgumentError('expected a URL like redis://host:6379');
-  }
-  if (protocol !== 'redis:' && protocol !== 'rediss:') {
-    throw new InvalidArgumentError('expected a redis:// or rediss:// URL');
-  }
-  return value;
-}
-
 function scenarioHelp(): string {
   const lines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(14)} ${buildScenario(name).summary}`);
   return `\nScenarios:\n${lines.join('\n')}\n\nThe defaults follow the heartbeat contract exactly (beat every ${HEARTBEAT_INTERVAL_S} s, EX ${HEARTBEAT_TTL_S});\n--speed, --beat-interval and --ttl shorten a run for tests. Do not point it at a production Redis.`;
@@ -62,8 +36,7 @@ export function simulatorCommand(): Command {
     .addOption(
       new Option('--redis-url <url>', 'Redis to write to')
         .env('REDIS_URL')
-        .default('redis://127.0.0.1:6379')
-        .argParser(redisUrl),
+        .default('redis://127.0.0.1:6379'),
     )
     .addOption(
       new Option('-s, --scenario <name>', 'scenario to play')
@@ -77,25 +50,25 @@ export function simulatorCommand(): Command {
         'scale mode: N render workers beating with seeded queues (for benchmarks)',
       )
         .env('SIM_WORKERS')
-        .argParser(positiveInteger),
+        .argParser(integer(1)),
     )
     .addOption(
       new Option('--speed <factor>', 'divides phase lengths, producer intervals and job durations')
         .env('SIM_SPEED')
         .default(1)
-        .argParser(positiveNumber),
+        .argParser(positiveNumber()),
     )
     .addOption(
       new Option('--beat-interval <seconds>', 'seconds between heartbeats')
         .env('SIM_BEAT_INTERVAL_S')
         .default(HEARTBEAT_INTERVAL_S)
-        .argParser(positiveNumber),
+        .argParser(positiveNumber()),
     )
     .addOption(
       new Option('--ttl <seconds>', 'heartbeat expiry (SET ... EX), whole seconds')
         .env('SIM_TTL_S')
         .default(HEARTBEAT_TTL_S)
-        .argParser(positiveInteger),
+        .argParser(integer(1)),
     )
     .addOption(
       new Option('--victim <worker>', 'the worker that dies (worker-death, recovery, tour)')
@@ -147,6 +120,9 @@ export function parseSimulatorConfig(
     onExit: 'clean' | 'keep';
     logLevel: string;
   }>();
+  // Checked after parsing: commander would echo a bad value, and this one may hold a password.
+  const redisProblem = redisUrlProblem(options.redisUrl);
+  if (redisProblem !== null) cli.error(`error: ${redisProblem}`);
   if (options.beatInterval >= options.ttl) {
     cli.error(
       `error: --beat-interval (SIM_BEAT_INTERVAL_S) ${options.beatInterval} must be shorter than --ttl (SIM_TTL_S) ${options.ttl}, or keys expire between beats`,
