@@ -1,27 +1,9 @@
-import { Collector, createRedisClient, DEFAULT_FLEET, StatusDocumentSchema } from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
+import { Collector, DEFAULT_FLEET, StatusDocumentSchema } from '@fleet/core';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { heartbeat, NOW, seedHealthyFleet } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { heartbeat, NOW, seedHealthyFleet, useCollectorRedis } from './fixtures.js';
 
-let server: TestRedisServer;
-let seeder: Redis;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await TestRedisServer.start();
-  seeder = server.client();
-  redis = createRedisClient({ url: server.url });
-});
-afterAll(async () => {
-  redis.disconnect();
-  seeder.disconnect();
-  await server.stop();
-});
-beforeEach(async () => {
-  await seeder.flushall();
-  await seedHealthyFleet(seeder);
-});
+const db = useCollectorRedis(seedHealthyFleet);
 
 const KEY = 'worker:image-render:heartbeat';
 const beat = (overrides: Record<string, unknown>, secondsAgo = 3) =>
@@ -193,8 +175,8 @@ describe('every bad input is reported on its worker and leaves the rest intact',
       counted: 'queue',
     },
   ])('$input', async ({ write, expected, counted }) => {
-    await write(seeder);
-    const collector = new Collector({ redis, fleet: DEFAULT_FLEET, now: () => NOW });
+    await write(db.seeder);
+    const collector = new Collector({ redis: db.redis, fleet: DEFAULT_FLEET, now: () => NOW });
     const { document, stats, totals } = await collector.collectSnapshot();
     await collector.close();
 
@@ -221,11 +203,11 @@ describe('every bad input is reported on its worker and leaves the rest intact',
   });
 
   it('never transfers a 1 MB heartbeat whole', async () => {
-    await seeder.set(KEY, 'x'.repeat(1024 * 1024));
-    const collector = new Collector({ redis, fleet: DEFAULT_FLEET, now: () => NOW });
+    await db.seeder.set(KEY, 'x'.repeat(1024 * 1024));
+    const collector = new Collector({ redis: db.redis, fleet: DEFAULT_FLEET, now: () => NOW });
     await collector.collect();
     const outputBytes = async () =>
-      Number(/total_net_output_bytes:(\d+)/.exec(await seeder.info('stats'))?.[1]);
+      Number(/total_net_output_bytes:(\d+)/.exec(await db.seeder.info('stats'))?.[1]);
     const before = await outputBytes();
     await collector.collect();
     const sent = (await outputBytes()) - before;
@@ -235,8 +217,8 @@ describe('every bad input is reported on its worker and leaves the rest intact',
   });
 
   it('a queue:paused of the wrong type reads as not paused and is reported', async () => {
-    await seeder.rpush('queue:paused', '1');
-    const collector = new Collector({ redis, fleet: DEFAULT_FLEET, now: () => NOW });
+    await db.seeder.rpush('queue:paused', '1');
+    const collector = new Collector({ redis: db.redis, fleet: DEFAULT_FLEET, now: () => NOW });
     const { document, stats, totals } = await collector.collectSnapshot();
     await collector.close();
     expect(document).toMatchObject({ redis_ok: true, paused: false });
@@ -246,8 +228,8 @@ describe('every bad input is reported on its worker and leaves the rest intact',
   });
 
   it('keeps counting an error on every collection it persists', async () => {
-    await seeder.set(KEY, 'nope');
-    const collector = new Collector({ redis, fleet: DEFAULT_FLEET, now: () => NOW });
+    await db.seeder.set(KEY, 'nope');
+    const collector = new Collector({ redis: db.redis, fleet: DEFAULT_FLEET, now: () => NOW });
     await collector.collect();
     await collector.collect();
     const { totals } = await collector.collectSnapshot();

@@ -1,14 +1,6 @@
-import {
-  Collector,
-  createRedisClient,
-  DEFAULT_FLEET,
-  type StatusDocument,
-  StatusDocumentSchema,
-} from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { heartbeat, NOW } from './fixtures.js';
+import { Collector, DEFAULT_FLEET, type StatusDocument, StatusDocumentSchema } from '@fleet/core';
+import { describe, expect, it } from 'vitest';
+import { heartbeat, NOW, useCollectorRedis } from './fixtures.js';
 
 /** What a case writes into Redis: heartbeats by worker (overrides) and list lengths by key. */
 interface Seed {
@@ -19,26 +11,10 @@ interface Seed {
 
 const KIND = Object.fromEntries(DEFAULT_FLEET.workers.map((spec) => [spec.name, spec.kind]));
 
-let server: TestRedisServer;
-let seeder: Redis;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await TestRedisServer.start();
-  seeder = server.client();
-  redis = createRedisClient({ url: server.url });
-});
-afterAll(async () => {
-  redis.disconnect();
-  seeder.disconnect();
-  await server.stop();
-});
-beforeEach(async () => {
-  await seeder.flushall();
-});
+const db = useCollectorRedis();
 
 async function collectAfter(seed: Seed, nowMs = NOW): Promise<StatusDocument> {
-  const pipeline = seeder.pipeline();
+  const pipeline = db.seeder.pipeline();
   for (const [name, overrides] of Object.entries(seed.beats ?? {})) {
     const { secondsAgo, ...fields } = overrides;
     const kind = KIND[name] ?? 'render';
@@ -50,7 +26,7 @@ async function collectAfter(seed: Seed, nowMs = NOW): Promise<StatusDocument> {
   }
   for (const [key, value] of Object.entries(seed.strings ?? {})) pipeline.set(key, value);
   await pipeline.exec();
-  const collector = new Collector({ redis, fleet: DEFAULT_FLEET, now: () => nowMs });
+  const collector = new Collector({ redis: db.redis, fleet: DEFAULT_FLEET, now: () => nowMs });
   const document = await collector.collect();
   await collector.close();
   expect(StatusDocumentSchema.safeParse(document).success).toBe(true);

@@ -1,31 +1,13 @@
-import { Collector, createRedisClient, DEFAULT_FLEET, SCAN_MATCH } from '@fleet/core';
-import { commandStats, TestRedisServer } from '@fleet/core/testing';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { heartbeat, NOW, seedHealthyFleet } from './fixtures.js';
+import { Collector, DEFAULT_FLEET, SCAN_MATCH } from '@fleet/core';
+import { commandStats } from '@fleet/core/testing';
+import { describe, expect, it } from 'vitest';
+import { heartbeat, NOW, seedHealthyFleet, useCollectorRedis } from './fixtures.js';
 
-let server: TestRedisServer;
-let seeder: Redis;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await TestRedisServer.start();
-  seeder = server.client();
-  redis = createRedisClient({ url: server.url });
-});
-afterAll(async () => {
-  redis.disconnect();
-  seeder.disconnect();
-  await server.stop();
-});
-beforeEach(async () => {
-  await seeder.flushall();
-  await seedHealthyFleet(seeder);
-});
+const db = useCollectorRedis(seedHealthyFleet);
 
 /** Unrelated keys, written fast in one pipeline. */
 async function fillUnrelated(count: number): Promise<void> {
-  const pipeline = seeder.pipeline();
+  const pipeline = db.seeder.pipeline();
   for (let i = 0; i < count; i += 500) {
     const pairs = Array.from({ length: Math.min(500, count - i) }, (_, j) => [
       `other:${i + j}`,
@@ -53,19 +35,19 @@ describe('the SCAN pass', () => {
   it('one glob matches every processing and heartbeat key, and trims most others', async () => {
     const wanted = ['processing:queue:a:pc-1', 'worker:x:heartbeat', 'worker:y:z:heartbeat'];
     const others = ['queue:a', 'dead_letter:queue:a', 'proc', 'wor', 'job:processing:1'];
-    await seeder.mset(...[...wanted, ...others].flatMap((key) => [key, '1']));
-    const [, keys] = await seeder.scan('0', 'MATCH', SCAN_MATCH, 'COUNT', 10_000);
+    await db.seeder.mset(...[...wanted, ...others].flatMap((key) => [key, '1']));
+    const [, keys] = await db.seeder.scan('0', 'MATCH', SCAN_MATCH, 'COUNT', 10_000);
     expect(
       keys.filter((key) => !key.endsWith(':heartbeat') || wanted.includes(key)).sort(),
     ).toEqual([...wanted].sort());
   });
 
   it('sums every processing list of a worker queue, and ignores queues outside the fleet', async () => {
-    await seeder.rpush('processing:queue:music-render:pc-1', 'a', 'b');
-    await seeder.rpush('processing:queue:music-render:pc-2:thread-7', 'c', 'd', 'e');
-    await seeder.rpush('processing:queue:unknown:pc-1', 'x');
-    await seeder.rpush('processing:queue:video-render:pc-1', 'f');
-    const collector = new Collector({ redis, fleet: DEFAULT_FLEET, now: () => NOW });
+    await db.seeder.rpush('processing:queue:music-render:pc-1', 'a', 'b');
+    await db.seeder.rpush('processing:queue:music-render:pc-2:thread-7', 'c', 'd', 'e');
+    await db.seeder.rpush('processing:queue:unknown:pc-1', 'x');
+    await db.seeder.rpush('processing:queue:video-render:pc-1', 'f');
+    const collector = new Collector({ redis: db.redis, fleet: DEFAULT_FLEET, now: () => NOW });
     const document = await collector.collect();
     await collector.close();
     const processing = Object.fromEntries(document.workers.map((w) => [w.name, w.processing]));
@@ -74,12 +56,12 @@ describe('the SCAN pass', () => {
   });
 
   it('reads everything in one pipelined round trip plus one SCAN call, never KEYS or GET', async () => {
-    await seeder.rpush('processing:queue:music-render:pc-1', 'a');
-    const collector = new Collector({ redis, fleet: DEFAULT_FLEET, now: () => NOW });
+    await db.seeder.rpush('processing:queue:music-render:pc-1', 'a');
+    const collector = new Collector({ redis: db.redis, fleet: DEFAULT_FLEET, now: () => NOW });
     await collector.collect(); // the first collection also measures the keyspace once
-    await seeder.config('RESETSTAT');
+    await db.seeder.config('RESETSTAT');
     const { stats } = await collector.collectSnapshot();
-    const counted = await commandStats(seeder);
+    const counted = await commandStats(db.seeder);
     await collector.close();
     delete counted['config|resetstat'];
     delete counted.info;
@@ -95,14 +77,14 @@ describe('the SCAN pass', () => {
   });
 
   it('shows a worker that beats but is not in the fleet, and keeps it as dead once it stops', async () => {
-    await seeder.set(
+    await db.seeder.set(
       'worker:gpu-9:heartbeat',
       heartbeat('gpu-9', 'trader', { state: 'market_closed' }),
       'EX',
       45,
     );
     let now = NOW;
-    const collector = new Collector({ redis, fleet: DEFAULT_FLEET, now: () => now });
+    const collector = new Collector({ redis: db.redis, fleet: DEFAULT_FLEET, now: () => now });
     const first = await collector.collect();
     expect(first.workers.at(-1)).toMatchObject({
       name: 'gpu-9',
@@ -115,7 +97,7 @@ describe('the SCAN pass', () => {
     });
     expect(first.links.some((l) => l.worker === 'gpu-9')).toBe(false);
 
-    await seeder.del('worker:gpu-9:heartbeat', 'worker:music-render:heartbeat');
+    await db.seeder.del('worker:gpu-9:heartbeat', 'worker:music-render:heartbeat');
     now += 60_000;
     const later = await collector.collect();
     await collector.close();
@@ -137,7 +119,7 @@ describe('the SCAN pass', () => {
   it('stops at its deadline and says so', async () => {
     await fillUnrelated(2000);
     const collector = new Collector({
-      redis,
+      redis: db.redis,
       fleet: DEFAULT_FLEET,
       now: () => NOW,
       scanCount: 10,
@@ -152,9 +134,9 @@ describe('the SCAN pass', () => {
 
   it('stops at its key cap and says so', async () => {
     for (let i = 0; i < 30; i += 1)
-      await seeder.rpush(`processing:queue:image-render:pc-${i}`, 'j');
+      await db.seeder.rpush(`processing:queue:image-render:pc-${i}`, 'j');
     const collector = new Collector({
-      redis,
+      redis: db.redis,
       fleet: DEFAULT_FLEET,
       now: () => NOW,
       scanCount: 5,
@@ -169,10 +151,10 @@ describe('the SCAN pass', () => {
 
   it('on a large keyspace runs in the background on its own cadence; heartbeats stay fresh', async () => {
     await fillUnrelated(300);
-    await seeder.rpush('processing:queue:image-render:pc-1', 'a');
+    await db.seeder.rpush('processing:queue:image-render:pc-1', 'a');
     let now = NOW;
     const collector = new Collector({
-      redis,
+      redis: db.redis,
       fleet: DEFAULT_FLEET,
       now: () => now,
       scanInlineMaxKeys: 100,
@@ -187,9 +169,9 @@ describe('the SCAN pass', () => {
     expect(scanned.document.workers.find((w) => w.name === 'image-render')?.processing).toBe(1);
 
     // Between passes a collection is the pipeline alone, and still sees new heartbeats and lists.
-    await seeder.rpush('processing:queue:image-render:pc-1', 'b');
-    await seeder.rpush('processing:queue:image-render:pc-2', 'c');
-    await seeder.del('worker:ai_trade:heartbeat');
+    await db.seeder.rpush('processing:queue:image-render:pc-1', 'b');
+    await db.seeder.rpush('processing:queue:image-render:pc-2', 'c');
+    await db.seeder.del('worker:ai_trade:heartbeat');
     now += 20_000;
     const between = await collector.collectSnapshot();
     expect(between.stats.roundTrips).toBe(1);
