@@ -1,10 +1,10 @@
-import { freePort, TestRedisServer } from '@fleet/core/testing';
+import { freePort } from '@fleet/core/testing';
 import { SCENARIO_NAMES } from '@fleet/simulator';
 import { CommanderError } from 'commander';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseSimulatorConfig, simulatorCommand } from '../src/config.js';
 import { runTs } from './support/child-process.js';
+import { useTestRedis } from './support/test-redis.js';
 
 const CLI = 'simulator/src/cli.ts';
 const FAST = ['--speed', '50', '--beat-interval', '0.2', '--ttl', '1'];
@@ -17,27 +17,14 @@ const ALL = [
   'ai_trade',
 ];
 
-let server: TestRedisServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await TestRedisServer.start();
-  redis = server.client();
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
-beforeEach(async () => {
-  await redis.flushall();
-});
+const db = useTestRedis();
 
 const env = (extra: Record<string, string> = {}) => ({
   ...process.env,
-  REDIS_URL: server.url,
+  REDIS_URL: db.server.url,
   ...extra,
 });
-const heartbeatKeys = () => redis.keys('worker:*:heartbeat');
+const heartbeatKeys = () => db.redis.keys('worker:*:heartbeat');
 
 /** Every environment twin of a simulator flag. */
 const TWINS = [
@@ -169,7 +156,7 @@ describe('fleet-simulate CLI', () => {
     await vi.waitFor(
       async () => {
         expect(await heartbeatKeys()).toHaveLength(6);
-        expect(await redis.get('queue:paused')).toBe('1');
+        expect(await db.redis.get('queue:paused')).toBe('1');
       },
       { timeout: 20_000, interval: 50 },
     );
@@ -178,7 +165,7 @@ describe('fleet-simulate CLI', () => {
     expect(cli.output()).toMatch(
       /cleaned up: deleted 6 heartbeats, \d+ simulated jobs, queue:paused/,
     );
-    expect(await redis.keys('*')).toEqual([]);
+    expect(await db.redis.keys('*')).toEqual([]);
   });
 
   it('with --on-exit keep, leaves the beats to expire, as dead workers', async () => {
@@ -201,6 +188,6 @@ describe('fleet-simulate CLI', () => {
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(0);
     expect(cli.output()).toMatch(/cleaned up: deleted \d+ keys/);
-    expect(await redis.dbsize()).toBe(0);
+    expect(await db.redis.dbsize()).toBe(0);
   });
 });

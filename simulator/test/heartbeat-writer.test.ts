@@ -1,29 +1,16 @@
 import { HeartbeatSchema, STATES_BY_KIND, type WorkerKind } from '@fleet/core/contracts';
 import { commandStats, TestRedisServer } from '@fleet/core/testing';
 import { HeartbeatWriter, HeartbeatWriterError } from '@fleet/simulator';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useTestRedis } from './support/test-redis.js';
 
 const T0 = Date.parse('2026-11-26T06:00:00.000Z');
 const KEY = 'worker:w:heartbeat';
 
-let server: TestRedisServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await TestRedisServer.start();
-  redis = server.client();
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
-beforeEach(async () => {
-  await redis.flushall();
-});
+const db = useTestRedis();
 
 async function storedBeat() {
-  const raw = await redis.get(KEY);
+  const raw = await db.redis.get(KEY);
   expect(raw, `${KEY} should exist`).not.toBeNull();
   return HeartbeatSchema.parse(JSON.parse(raw as string));
 }
@@ -38,7 +25,7 @@ describe('HeartbeatWriter payload (SPEC contract 1)', () => {
     async ({ kind, state }) => {
       let now = T0;
       const writer = new HeartbeatWriter({
-        redis,
+        redis: db.redis,
         name: 'w',
         kind,
         state,
@@ -49,10 +36,10 @@ describe('HeartbeatWriter payload (SPEC contract 1)', () => {
       now += 1_500;
       writer.recordJob(false);
       now += 1_000;
-      await redis.config('RESETSTAT');
+      await db.redis.config('RESETSTAT');
       await writer.beatNow();
 
-      const raw = JSON.parse((await redis.get(KEY)) as string);
+      const raw = JSON.parse((await db.redis.get(KEY)) as string);
       expect(HeartbeatSchema.safeParse(raw).success).toBe(true);
       expect(raw).toEqual({
         name: 'w',
@@ -65,10 +52,10 @@ describe('HeartbeatWriter payload (SPEC contract 1)', () => {
         ...(kind === 'watcher' ? { mode: 'trading' } : {}),
       });
       // One atomic SET ... EX 45: no separate EXPIRE a crash could skip.
-      const pttl = await redis.pttl(KEY);
+      const pttl = await db.redis.pttl(KEY);
       expect(pttl).toBeGreaterThan(44_000);
       expect(pttl).toBeLessThanOrEqual(45_000);
-      const stats = await commandStats(redis);
+      const stats = await commandStats(db.redis);
       expect(stats.set).toBe(1);
       expect(stats.expire ?? 0).toBe(0);
       await writer.close();
@@ -76,7 +63,12 @@ describe('HeartbeatWriter payload (SPEC contract 1)', () => {
   );
 
   it('defaults to the contract schedule: every 15 s, EX 45', () => {
-    const writer = new HeartbeatWriter({ redis, name: 'w', kind: 'render', state: 'idle' });
+    const writer = new HeartbeatWriter({
+      redis: db.redis,
+      name: 'w',
+      kind: 'render',
+      state: 'idle',
+    });
     expect(writer.intervalMs).toBe(15_000);
     expect(writer.ttlS).toBe(45);
     expect(writer.key).toBe(KEY);
@@ -84,7 +76,7 @@ describe('HeartbeatWriter payload (SPEC contract 1)', () => {
 
   it('starts with zero counters and a null last_job_at; ts is UTC ending in Z', async () => {
     const writer = new HeartbeatWriter({
-      redis,
+      redis: db.redis,
       name: 'w',
       kind: 'trader',
       state: 'market_closed',
@@ -103,14 +95,20 @@ describe('HeartbeatWriter payload (SPEC contract 1)', () => {
     ['an interval as long as the TTL', { intervalMs: 45_000 }, /intervalMs/],
     ['a fractional TTL', { ttlS: 1.5 }, /ttlS/],
   ] as const)('refuses %s', (_case, overrides, message) => {
-    const options = { redis, name: 'w', kind: 'render', state: 'idle', ...overrides } as never;
+    const options = {
+      redis: db.redis,
+      name: 'w',
+      kind: 'render',
+      state: 'idle',
+      ...overrides,
+    } as never;
     expect(() => new HeartbeatWriter(options)).toThrow(HeartbeatWriterError);
     expect(() => new HeartbeatWriter(options)).toThrow(message);
   });
 
   it('refuses a state change to a state of another kind', () => {
     const writer = new HeartbeatWriter<WorkerKind>({
-      redis,
+      redis: db.redis,
       name: 'w',
       kind: 'render',
       state: 'idle',
@@ -124,7 +122,7 @@ describe('HeartbeatWriter schedule and lifecycle', () => {
   it('beats again every interval with a fresh ts', async () => {
     let now = T0;
     const writer = new HeartbeatWriter({
-      redis,
+      redis: db.redis,
       name: 'w',
       kind: 'render',
       state: 'idle',
@@ -141,7 +139,7 @@ describe('HeartbeatWriter schedule and lifecycle', () => {
 
   it('writes a state change at once, and the watcher mode with it', async () => {
     const writer = new HeartbeatWriter({
-      redis,
+      redis: db.redis,
       name: 'w',
       kind: 'watcher',
       state: 'free',
@@ -160,7 +158,7 @@ describe('HeartbeatWriter schedule and lifecycle', () => {
 
   it('dies like a real worker: close() leaves the key, which then expires', async () => {
     const writer = new HeartbeatWriter({
-      redis,
+      redis: db.redis,
       name: 'w',
       kind: 'render',
       state: 'busy',
@@ -168,11 +166,11 @@ describe('HeartbeatWriter schedule and lifecycle', () => {
       ttlS: 1,
     });
     writer.start();
-    await vi.waitFor(async () => expect(await redis.exists(KEY)).toBe(1));
+    await vi.waitFor(async () => expect(await db.redis.exists(KEY)).toBe(1));
     await writer.close();
     await writer.close(); // safe twice
-    expect(await redis.exists(KEY)).toBe(1);
-    await vi.waitFor(async () => expect(await redis.exists(KEY)).toBe(0), { timeout: 3_000 });
+    expect(await db.redis.exists(KEY)).toBe(1);
+    await vi.waitFor(async () => expect(await db.redis.exists(KEY)).toBe(0), { timeout: 3_000 });
     await expect(writer.beatNow()).rejects.toThrow(HeartbeatWriterError);
     expect(() => writer.start()).toThrow(HeartbeatWriterError);
   });

@@ -1,23 +1,12 @@
-import { TestRedisServer } from '@fleet/core/testing';
 import { clearQueuePaused, ReliableQueue, setQueuePaused } from '@fleet/simulator';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestRedis } from './support/test-redis.js';
 
-let server: TestRedisServer;
-let redis: Redis;
+const db = useTestRedis();
 let queue: ReliableQueue;
 
-beforeAll(async () => {
-  server = await TestRedisServer.start();
-  redis = server.client();
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
 beforeEach(async () => {
-  await redis.flushall();
-  queue = new ReliableQueue({ redis, queue: 'queue:image-render', consumerId: 'c1' });
+  queue = new ReliableQueue({ redis: db.redis, queue: 'queue:image-render', consumerId: 'c1' });
 });
 
 describe('ReliableQueue (SPEC §1 layout)', () => {
@@ -33,19 +22,19 @@ describe('ReliableQueue (SPEC §1 layout)', () => {
     expect(await queue.push('a', 'b')).toBe(2);
     await queue.push('c');
     expect(await queue.take()).toBe('a');
-    expect(await redis.lrange(queue.processing, 0, -1)).toEqual(['a']);
+    expect(await db.redis.lrange(queue.processing, 0, -1)).toEqual(['a']);
     expect(await queue.take()).toBe('b');
-    expect(await redis.llen(queue.queue)).toBe(1);
+    expect(await db.redis.llen(queue.queue)).toBe(1);
     await queue.complete('a');
-    expect(await redis.lrange(queue.processing, 0, -1)).toEqual(['b']);
+    expect(await db.redis.lrange(queue.processing, 0, -1)).toEqual(['b']);
   });
 
   it('moves a failed job to the dead-letter list, out of the in-flight list', async () => {
     await queue.push('a');
     await queue.take();
     await queue.fail('a');
-    expect(await redis.llen(queue.processing)).toBe(0);
-    expect(await redis.lrange(queue.deadLetter, 0, -1)).toEqual(['a']);
+    expect(await db.redis.llen(queue.processing)).toBe(0);
+    expect(await db.redis.lrange(queue.deadLetter, 0, -1)).toEqual(['a']);
   });
 
   it('returns null when nothing is pending', async () => {
@@ -57,21 +46,25 @@ describe('ReliableQueue (SPEC §1 layout)', () => {
     await queue.take();
     await queue.take();
     await queue.fail('b');
-    const next = new ReliableQueue({ redis, queue: 'queue:image-render', consumerId: 'c2' });
+    const next = new ReliableQueue({
+      redis: db.redis,
+      queue: 'queue:image-render',
+      consumerId: 'c2',
+    });
     expect(await next.requeueInFlight(queue.processing)).toBe(1);
     expect(await next.requeueDeadLetters()).toBe(1);
-    expect(await redis.llen(queue.processing)).toBe(0);
-    expect(await redis.llen(queue.deadLetter)).toBe(0);
-    expect((await redis.lrange(queue.queue, 0, -1)).sort()).toEqual(['a', 'b', 'c']);
+    expect(await db.redis.llen(queue.processing)).toBe(0);
+    expect(await db.redis.llen(queue.deadLetter)).toBe(0);
+    expect((await db.redis.lrange(queue.queue, 0, -1)).sort()).toEqual(['a', 'b', 'c']);
   });
 });
 
 describe('queue:paused', () => {
   it('is "1" with the TTL while paused, and gone after', async () => {
-    await setQueuePaused(redis, 45);
-    expect(await redis.get('queue:paused')).toBe('1');
-    expect(await redis.ttl('queue:paused')).toBeGreaterThan(43);
-    await clearQueuePaused(redis);
-    expect(await redis.exists('queue:paused')).toBe(0);
+    await setQueuePaused(db.redis, 45);
+    expect(await db.redis.get('queue:paused')).toBe('1');
+    expect(await db.redis.ttl('queue:paused')).toBeGreaterThan(43);
+    await clearQueuePaused(db.redis);
+    expect(await db.redis.exists('queue:paused')).toBe(0);
   });
 });

@@ -1,20 +1,9 @@
 import { HeartbeatSchema } from '@fleet/core/contracts';
-import { TestRedisServer } from '@fleet/core/testing';
 import { ScaleSimulator, scaleFleet, scaleWorkerLoad, scaleWorkerName } from '@fleet/simulator';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useTestRedis } from './support/test-redis.js';
 
-let server: TestRedisServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await TestRedisServer.start();
-  redis = server.client();
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
+const db = useTestRedis();
 
 describe('scale mode (--workers N)', () => {
   it('names workers so they sort, and builds their fleet', () => {
@@ -30,10 +19,16 @@ describe('scale mode (--workers N)', () => {
 
   it('beats N valid heartbeats, seeds every queue figure, keeps beating, and cleans up', async () => {
     const count = 200;
-    const sim = new ScaleSimulator({ redis, count, beatIntervalMs: 100, ttlS: 1, consumerId: 'c' });
+    const sim = new ScaleSimulator({
+      redis: db.redis,
+      count,
+      beatIntervalMs: 100,
+      ttlS: 1,
+      consumerId: 'c',
+    });
     await sim.start();
     const names = sim.fleet.workers.map((w) => w.name);
-    const beats = await redis.mget(...names.map((n) => `worker:${n}:heartbeat`));
+    const beats = await db.redis.mget(...names.map((n) => `worker:${n}:heartbeat`));
     beats.forEach((raw, i) => {
       const beat = HeartbeatSchema.parse(JSON.parse(raw as string));
       expect(beat).toMatchObject({
@@ -45,27 +40,27 @@ describe('scale mode (--workers N)', () => {
     for (const index of [1, 5, 10, 30, 200]) {
       const name = scaleWorkerName(index, count);
       const load = scaleWorkerLoad(index);
-      expect(await redis.llen(`queue:${name}`)).toBe(load.queueDepth);
-      expect(await redis.llen(`dead_letter:queue:${name}`)).toBe(load.deadLetters);
-      expect(await redis.llen(`processing:queue:${name}:c`)).toBe(load.inFlight);
+      expect(await db.redis.llen(`queue:${name}`)).toBe(load.queueDepth);
+      expect(await db.redis.llen(`dead_letter:queue:${name}`)).toBe(load.deadLetters);
+      expect(await db.redis.llen(`processing:queue:${name}:c`)).toBe(load.inFlight);
     }
     // Still alive after several TTLs: the writers keep beating.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(await redis.exists(...names.map((n) => `worker:${n}:heartbeat`))).toBe(count);
+    expect(await db.redis.exists(...names.map((n) => `worker:${n}:heartbeat`))).toBe(count);
 
     const deleted = await sim.close({ cleanup: true });
     expect(deleted).toBeGreaterThan(count);
-    expect(await redis.dbsize()).toBe(0);
+    expect(await db.redis.dbsize()).toBe(0);
     expect(await sim.close({ cleanup: true })).toBe(deleted);
   });
 
   it('without cleanup, the beats expire by themselves', async () => {
-    const sim = new ScaleSimulator({ redis, count: 20, beatIntervalMs: 100, ttlS: 1 });
+    const sim = new ScaleSimulator({ redis: db.redis, count: 20, beatIntervalMs: 100, ttlS: 1 });
     await sim.start();
     expect(await sim.close({ cleanup: false })).toBe(0);
-    await vi.waitFor(async () => expect(await redis.keys('worker:*')).toEqual([]), {
+    await vi.waitFor(async () => expect(await db.redis.keys('worker:*')).toEqual([]), {
       timeout: 3_000,
     });
-    await redis.flushall();
+    await db.redis.flushall();
   });
 });

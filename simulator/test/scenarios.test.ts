@@ -1,5 +1,4 @@
 import { type Heartbeat, HeartbeatSchema } from '@fleet/core/contracts';
-import { TestRedisServer } from '@fleet/core/testing';
 import {
   buildScenario,
   FleetSimulator,
@@ -8,8 +7,8 @@ import {
   SCENARIO_NAMES,
   type ScenarioName,
 } from '@fleet/simulator';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useTestRedis } from './support/test-redis.js';
 
 /** Contract timings shrunk ~100×, so a scenario plays in a second or two. */
 const FAST = { beatIntervalMs: 100, ttlS: 1, jobMs: 30, pollMs: 20 };
@@ -18,37 +17,24 @@ const RENDER = ['music-render', 'video-render', 'image-render', 'insta-render'];
 const ALL = [...RENDER, 'task-watcher', 'ai_trade'];
 const WAIT = { timeout: 10_000, interval: 10 };
 
-let server: TestRedisServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await TestRedisServer.start();
-  redis = server.client();
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
-beforeEach(async () => {
-  await redis.flushall();
-});
+const db = useTestRedis();
 
 async function beat(name: string): Promise<Heartbeat | null> {
-  const raw = await redis.get(`worker:${name}:heartbeat`);
+  const raw = await db.redis.get(`worker:${name}:heartbeat`);
   return raw === null ? null : HeartbeatSchema.parse(JSON.parse(raw));
 }
 
-const llen = (key: string) => redis.llen(key);
+const llen = (key: string) => db.redis.llen(key);
 
 async function processingCount(worker: string): Promise<number> {
-  const keys = await redis.keys(`processing:queue:${worker}:*`);
-  const lengths = await Promise.all(keys.map((key) => redis.llen(key)));
+  const keys = await db.redis.keys(`processing:queue:${worker}:*`);
+  const lengths = await Promise.all(keys.map((key) => db.redis.llen(key)));
   return lengths.reduce((a, b) => a + b, 0);
 }
 
 /** Plays `name` in the background while `check` watches Redis, then stops and cleans up. */
 async function play(name: ScenarioName, check: (phases: string[]) => Promise<void>): Promise<void> {
-  const sim = new FleetSimulator({ redis, ...FAST });
+  const sim = new FleetSimulator({ redis: db.redis, ...FAST });
   const stop = new AbortController();
   const phases: string[] = [];
   sim.start();
@@ -80,7 +66,7 @@ describe('scenarios drive the keys of SPEC §1', () => {
         const done = beats.slice(0, 4).reduce((sum, b) => sum + (b?.jobs_done ?? 0), 0);
         expect(done).toBeGreaterThan(0);
       }, WAIT);
-      expect(await redis.exists('queue:paused')).toBe(0);
+      expect(await db.redis.exists('queue:paused')).toBe(0);
       for (const name of RENDER) expect(await llen(`dead_letter:queue:${name}`)).toBe(0);
     });
   });
@@ -101,8 +87,8 @@ describe('scenarios drive the keys of SPEC §1', () => {
   it('trading-pause: queue:paused "1" with a TTL, watcher mode, render paused, queues pile up', async () => {
     await play('trading-pause', async () => {
       await vi.waitFor(async () => {
-        expect(await redis.get('queue:paused')).toBe('1');
-        const ttl = await redis.pttl('queue:paused');
+        expect(await db.redis.get('queue:paused')).toBe('1');
+        const ttl = await db.redis.pttl('queue:paused');
         expect(ttl).toBeGreaterThan(0);
         expect(ttl).toBeLessThanOrEqual(FAST.ttlS * 1000);
         expect(await beat('task-watcher')).toMatchObject({ state: 'trading', mode: 'trading' });
@@ -115,7 +101,7 @@ describe('scenarios drive the keys of SPEC §1', () => {
       }, WAIT);
       // The pause outlives several TTLs: the watcher keeps refreshing it.
       await new Promise((resolve) => setTimeout(resolve, FAST.ttlS * 1000 * 1.5));
-      expect(await redis.get('queue:paused')).toBe('1');
+      expect(await db.redis.get('queue:paused')).toBe('1');
       for (const name of RENDER) expect(await processingCount(name)).toBe(0);
     });
   });
@@ -161,7 +147,7 @@ describe('scenarios drive the keys of SPEC §1', () => {
         expect(phases.at(-1)).toBe('recovery');
         expect(await beat('video-render')).not.toBeNull();
         expect(await llen('dead_letter:queue:image-render')).toBe(0);
-        expect(await redis.keys('processing:queue:video-render:*-1')).toEqual([]);
+        expect(await db.redis.keys('processing:queue:video-render:*-1')).toEqual([]);
       }, WAIT);
       expect(await beat('ai_trade')).toMatchObject({ state: 'market_open' });
     });
@@ -182,7 +168,7 @@ describe('scenarios drive the keys of SPEC §1', () => {
         [
           'paused',
           async () => {
-            expect(await redis.get('queue:paused')).toBe('1');
+            expect(await db.redis.get('queue:paused')).toBe('1');
             for (const n of RENDER) expect((await beat(n))?.state).toBe('paused');
           },
         ],
@@ -199,7 +185,7 @@ describe('scenarios drive the keys of SPEC §1', () => {
           async () => {
             expect(await beat('video-render')).not.toBeNull();
             expect(await llen('dead_letter:queue:image-render')).toBe(0);
-            expect(await redis.exists('queue:paused')).toBe(0);
+            expect(await db.redis.exists('queue:paused')).toBe(0);
           },
         ],
       ];
@@ -225,7 +211,7 @@ describe('scenarios drive the keys of SPEC §1', () => {
 
 describe('FleetSimulator crash and restart', () => {
   it('a crash strands the in-flight job; the restart requeues it and counts from 0', async () => {
-    const sim = new FleetSimulator({ redis, ...FAST, jobMs: 300 });
+    const sim = new FleetSimulator({ redis: db.redis, ...FAST, jobMs: 300 });
     sim.start();
     try {
       await sim.enqueue('video-render', 1);
@@ -234,15 +220,15 @@ describe('FleetSimulator crash and restart', () => {
       await vi.waitFor(async () => expect(await processingCount('video-render')).toBe(1), WAIT);
       await sim.crash('video-render');
       expect(sim.isAlive('video-render')).toBe(false);
-      const stranded = await redis.keys('processing:queue:video-render:*');
+      const stranded = await db.redis.keys('processing:queue:video-render:*');
       expect(stranded).toHaveLength(1);
-      expect(await redis.llen(stranded[0] as string)).toBe(1);
+      expect(await db.redis.llen(stranded[0] as string)).toBe(1);
 
       await sim.restart('video-render');
       expect(await beat('video-render')).toMatchObject({ jobs_done: 0, jobs_failed: 0 });
       await vi.waitFor(async () => expect((await beat('video-render'))?.jobs_done).toBe(1), WAIT);
       expect(await processingCount('video-render')).toBe(0);
-      expect(await redis.llen('queue:video-render')).toBe(0);
+      expect(await db.redis.llen('queue:video-render')).toBe(0);
     } finally {
       await sim.close({ cleanup: true });
     }
@@ -251,26 +237,30 @@ describe('FleetSimulator crash and restart', () => {
 
 describe('FleetSimulator.close', () => {
   it('cleans up only what it wrote: other jobs stay', async () => {
-    await redis.lpush('queue:music-render', 'a real job');
-    const sim = new FleetSimulator({ redis, ...FAST, jobMs: 60_000 });
+    await db.redis.lpush('queue:music-render', 'a real job');
+    const sim = new FleetSimulator({ redis: db.redis, ...FAST, jobMs: 60_000 });
     await sim.setTradingPause(true); // before start, so no worker takes the real job
     sim.start();
     await sim.enqueue('music-render', 5);
     await sim.enqueue('image-render', 3);
-    await vi.waitFor(async () => expect(await redis.exists('worker:ai_trade:heartbeat')).toBe(1));
+    await vi.waitFor(async () =>
+      expect(await db.redis.exists('worker:ai_trade:heartbeat')).toBe(1),
+    );
     const report = await sim.close({ cleanup: true });
     expect(report).toEqual({ heartbeats: 6, jobs: 8, queuePaused: true });
-    expect(await redis.keys('*')).toEqual(['queue:music-render']);
-    expect(await redis.lrange('queue:music-render', 0, -1)).toEqual(['a real job']);
+    expect(await db.redis.keys('*')).toEqual(['queue:music-render']);
+    expect(await db.redis.lrange('queue:music-render', 0, -1)).toEqual(['a real job']);
     expect(await sim.close({ cleanup: true })).toBe(report); // safe twice
   });
 
   it('with cleanup off, leaves the keys to expire as after a crash', async () => {
-    const sim = new FleetSimulator({ redis, ...FAST });
+    const sim = new FleetSimulator({ redis: db.redis, ...FAST });
     sim.start();
-    await vi.waitFor(async () => expect(await redis.exists('worker:ai_trade:heartbeat')).toBe(1));
+    await vi.waitFor(async () =>
+      expect(await db.redis.exists('worker:ai_trade:heartbeat')).toBe(1),
+    );
     expect(await sim.close({ cleanup: false })).toBeNull();
-    expect(await redis.exists(...ALL.map((n) => `worker:${n}:heartbeat`))).toBe(6);
-    await vi.waitFor(async () => expect(await redis.keys('worker:*')).toEqual([]), WAIT);
+    expect(await db.redis.exists(...ALL.map((n) => `worker:${n}:heartbeat`))).toBe(6);
+    await vi.waitFor(async () => expect(await db.redis.keys('worker:*')).toEqual([]), WAIT);
   });
 });
