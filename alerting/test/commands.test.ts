@@ -1,6 +1,4 @@
-import { TestRedisServer } from '@fleet/core/testing';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,
   type AlertingService,
@@ -17,7 +15,7 @@ import {
   OTHER_CHAT,
   quietPeriod,
   TEST_TOKEN,
-  Workers,
+  useAlertingRedis,
 } from './support/alerting-harness.js';
 import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
@@ -49,23 +47,15 @@ describe('parseCommand', () => {
   });
 });
 
-let redis: TestRedisServer;
-let client: Redis;
+const db = useAlertingRedis();
 let telegram: FakeTelegramServer;
-let workers: Workers;
 let service: AlertingService | undefined;
 let log: CapturedLog;
-
-beforeAll(async () => {
-  redis = await TestRedisServer.start();
-  client = redis.client();
-  workers = new Workers(client);
-});
 
 beforeEach(async () => {
   telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT, OTHER_CHAT] });
   log = new CapturedLog();
-  await workers.beatAll();
+  await db.workers.beatAll();
 });
 
 afterEach(async () => {
@@ -73,16 +63,10 @@ afterEach(async () => {
   service = undefined;
   await telegram.stop();
   expect(log.text).not.toContain(TEST_TOKEN);
-  await client.flushall();
-});
-
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
 });
 
 async function start(overrides: AlertingOptions = {}): Promise<AlertingService> {
-  service = await startAlerting(fastOptions(redis, telegram, log, overrides));
+  service = await startAlerting(fastOptions(db.redis, telegram, log, overrides));
   await afterChecks(service);
   await eventually(
     () => telegram.requests.some((request) => request.method === 'getUpdates'),
@@ -102,8 +86,8 @@ async function ask(text: string, chat = CHAT): Promise<string> {
 
 describe('bot commands (long polling through the real client)', () => {
   it('/status answers with the current table', async () => {
-    await workers.kill('ai_trade');
-    await workers.setDeadLetters('music-render', 3);
+    await db.workers.kill('ai_trade');
+    await db.workers.setDeadLetters('music-render', 3);
     await start();
     const reply = await ask('/status');
     const lines = reply.split('\n');
@@ -117,17 +101,17 @@ describe('bot commands (long polling through the real client)', () => {
     await start();
     expect(await ask('/silence video-render 2h')).toBe('🔕 video-render: 2시간 동안 알림 끔');
     expect(
-      Number(await client.hget(`${DEFAULTS.keyPrefix}silences`, 'video-render')),
+      Number(await db.client.hget(`${DEFAULTS.keyPrefix}silences`, 'video-render')),
     ).toBeGreaterThan(Date.now() + 7_000_000);
     const replies = telegram.sent.length;
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await afterChecks(service as AlertingService, 4);
     expect(telegram.sent).toHaveLength(replies);
 
     expect(await ask('/unsilence video-render')).toBe('🔔 video-render: 알림 다시 켬');
     expect(await ask('/unsilence video-render')).toBe('video-render: 꺼진 알림이 없습니다.');
     // Still down: the next message lists it.
-    await workers.kill('music-render');
+    await db.workers.kill('music-render');
     await telegram.waitFor((sent) => sent.length === replies + 3, 5000, 'the next alert');
     expect(telegram.sent.at(-1)?.text).toMatch(/아직 다운:<\/i> video-render \(\d+초\)$/);
   });
@@ -136,12 +120,12 @@ describe('bot commands (long polling through the real client)', () => {
     await start();
     expect(await ask('/silence all 30m')).toBe('🔕 all: 30분 동안 알림 끔');
     const replies = telegram.sent.length;
-    await workers.kill('music-render');
-    await workers.setDeadLetters('video-render', 1);
+    await db.workers.kill('music-render');
+    await db.workers.setDeadLetters('video-render', 1);
     await afterChecks(service as AlertingService, 4);
     expect(telegram.sent).toHaveLength(replies);
     expect(await ask('/unsilence all')).toBe('🔔 all: 알림 다시 켬');
-    expect(await client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
+    expect(await db.client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
   });
 
   it('answers bad arguments with the usage and unknown workers with the choices', async () => {
@@ -172,7 +156,7 @@ describe('bot commands (long polling through the real client)', () => {
     );
     await quietPeriod(500);
     expect(telegram.sent).toEqual([]);
-    expect(await client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
+    expect(await db.client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
     const ignored = log.lines
       .map((line) => JSON.parse(line))
       .find((entry) => entry.chatId === Number(OTHER_CHAT));
@@ -183,16 +167,16 @@ describe('bot commands (long polling through the real client)', () => {
     await start();
     await ask('/silence music-render 1h');
     await eventually(
-      async () => (await client.get(`${DEFAULTS.keyPrefix}telegram:update-offset`)) !== null,
+      async () => (await db.client.get(`${DEFAULTS.keyPrefix}telegram:update-offset`)) !== null,
       5000,
       'the saved offset',
     );
     await service?.close();
-    await client.hdel(`${DEFAULTS.keyPrefix}silences`, 'music-render');
+    await db.client.hdel(`${DEFAULTS.keyPrefix}silences`, 'music-render');
     telegram.unconfirmAll();
-    service = await startAlerting(fastOptions(redis, telegram, log));
+    service = await startAlerting(fastOptions(db.redis, telegram, log));
     await afterChecks(service, 5);
     expect(telegram.sent).toHaveLength(1);
-    expect(await client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
+    expect(await db.client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
   });
 });

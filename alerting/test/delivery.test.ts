@@ -1,6 +1,5 @@
-import { freePort, TestRedisServer } from '@fleet/core/testing';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '@fleet/core/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,
   type AlertingService,
@@ -14,14 +13,12 @@ import {
   eventually,
   fastOptions,
   TEST_TOKEN,
-  Workers,
+  useAlertingRedis,
 } from './support/alerting-harness.js';
 import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
-let redis: TestRedisServer;
-let client: Redis;
+const db = useAlertingRedis();
 let telegram: FakeTelegramServer;
-let workers: Workers;
 let services: AlertingService[] = [];
 let log: CapturedLog;
 
@@ -29,16 +26,10 @@ const SECOND_CHAT = '-100777';
 const outboxKey = `${DEFAULTS.keyPrefix}outbox:queue`;
 const failedKey = `${DEFAULTS.keyPrefix}outbox:failed`;
 
-beforeAll(async () => {
-  redis = await TestRedisServer.start();
-  client = redis.client();
-  workers = new Workers(client);
-});
-
 beforeEach(async () => {
   telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT, SECOND_CHAT] });
   log = new CapturedLog();
-  await workers.beatAll();
+  await db.workers.beatAll();
 });
 
 afterEach(async () => {
@@ -48,16 +39,10 @@ afterEach(async () => {
   // The bot token is in every request URL; it must not be in any log line.
   expect(log.text).not.toContain(TEST_TOKEN);
   expect(log.text).not.toContain(TEST_TOKEN.split(':')[1]);
-  await client.flushall();
-});
-
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
 });
 
 async function start(overrides: AlertingOptions = {}): Promise<AlertingService> {
-  const service = await startAlerting(fastOptions(redis, telegram, log, overrides));
+  const service = await startAlerting(fastOptions(db.redis, telegram, log, overrides));
   services.push(service);
   await afterChecks(service);
   return service;
@@ -76,7 +61,7 @@ describe('delivery through the Bot API', () => {
   it('waits out a 429 for its retry_after, then delivers once', async () => {
     const service = await start();
     telegram.failNext('sendMessage', { status: 429, retryAfter: 1 });
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor((sent) => sent.length === 1, 6000, 'the delivery after the 429');
     const [limited, accepted] = sendAttempts();
     expect(limited?.status).toBe(429);
@@ -89,7 +74,7 @@ describe('delivery through the Bot API', () => {
   it('retries 5xx answers with backoff and delivers once', async () => {
     const service = await start();
     telegram.failNext('sendMessage', { status: 500 }, { status: 502 });
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor((sent) => sent.length === 1, 8000, 'the delivery after two 5xx');
     const [first, second, third] = sendAttempts();
     expect([first?.status, second?.status, third?.status]).toEqual([500, 502, 200]);
@@ -97,7 +82,7 @@ describe('delivery through the Bot API', () => {
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(900);
     expect((third?.at ?? 0) - (second?.at ?? 0)).toBeGreaterThanOrEqual(1900);
     expect(await failures(service)).toEqual({ server_error: 2 });
-    await eventually(async () => (await client.zcard(outboxKey)) === 0, 2000, 'an empty outbox');
+    await eventually(async () => (await db.client.zcard(outboxKey)) === 0, 2000, 'an empty outbox');
   });
 
   it('falls back to plain text when Telegram cannot parse the HTML', async () => {
@@ -106,7 +91,7 @@ describe('delivery through the Bot API', () => {
       status: 400,
       description: 'Bad Request: can\'t parse entities: Unsupported start tag "b" at byte offset 0',
     });
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     const [message] = await telegram.waitFor(
       (sent) => sent.length === 1,
       5000,
@@ -126,15 +111,15 @@ describe('delivery through the Bot API', () => {
         pollTimeoutS: 1,
       },
     });
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the delivery to the known chat');
-    await eventually(async () => (await client.llen(failedKey)) === 1, 5000, 'the failed list');
-    const [failed] = await client.lrange(failedKey, 0, -1);
+    await eventually(async () => (await db.client.llen(failedKey)) === 1, 5000, 'the failed list');
+    const [failed] = await db.client.lrange(failedKey, 0, -1);
     expect(JSON.parse(failed as string)).toMatchObject({
       chatId: '-100555',
       reason: expect.stringContaining('chat not found'),
     });
-    await eventually(async () => (await client.zcard(outboxKey)) === 0, 2000, 'an empty outbox');
+    await eventually(async () => (await db.client.zcard(outboxKey)) === 0, 2000, 'an empty outbox');
     expect(await failures(service)).toEqual({ rejected: 1 });
   });
 
@@ -143,13 +128,13 @@ describe('delivery through the Bot API', () => {
     const unreachable = await start({
       telegram: { token: TEST_TOKEN, chatIds: [CHAT], apiUrl: deadApi, pollTimeoutS: 1 },
     });
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await eventually(
       async () => ((await failures(unreachable)).network ?? 0) >= 1,
       5000,
       'a failed send',
     );
-    expect(await client.zcard(outboxKey)).toBe(1);
+    expect(await db.client.zcard(outboxKey)).toBe(1);
     await unreachable.close();
     expect(log.text).toContain('fetch failed');
 
@@ -158,7 +143,7 @@ describe('delivery through the Bot API', () => {
     await afterChecks(healthy, 3);
     expect(telegram.sent).toHaveLength(1);
     expect(telegram.sent[0]?.text).toContain('🔴 [video-render] 워커 다운');
-    await eventually(async () => (await client.zcard(outboxKey)) === 0, 2000, 'an empty outbox');
+    await eventually(async () => (await db.client.zcard(outboxKey)) === 0, 2000, 'an empty outbox');
   });
 
   it('keeps messages while the bot token is refused (401), without logging the token', async () => {
@@ -170,9 +155,9 @@ describe('delivery through the Bot API', () => {
         pollTimeoutS: 1,
       },
     });
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await eventually(async () => ((await failures(service)).unauthorized ?? 0) >= 1, 5000, 'a 401');
-    expect(await client.zcard(outboxKey)).toBe(1);
+    expect(await db.client.zcard(outboxKey)).toBe(1);
     expect(log.text).toContain('401: Unauthorized');
     expect(log.text).not.toContain('wrong-token-wrong-token-wrong');
   });
@@ -187,9 +172,9 @@ describe('delivery through the Bot API', () => {
       },
     });
     telegram.failNext('sendMessage', { status: 429, retryAfter: 1 });
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the second chat’s copy');
-    await workers.kill('music-render');
+    await db.workers.kill('music-render');
     await telegram.waitFor((sent) => sent.length === 4, 8000, 'both messages in both chats');
     for (const chat of [CHAT, SECOND_CHAT]) {
       const texts = telegram.sent

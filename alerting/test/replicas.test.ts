@@ -1,6 +1,4 @@
-import { TestRedisServer } from '@fleet/core/testing';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,
   type AlertingService,
@@ -13,27 +11,19 @@ import {
   eventually,
   fastOptions,
   TEST_TOKEN,
-  Workers,
+  useAlertingRedis,
 } from './support/alerting-harness.js';
 import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
-let redis: TestRedisServer;
-let client: Redis;
+const db = useAlertingRedis();
 let telegram: FakeTelegramServer;
-let workers: Workers;
 let services: AlertingService[] = [];
 let log: CapturedLog;
-
-beforeAll(async () => {
-  redis = await TestRedisServer.start();
-  client = redis.client();
-  workers = new Workers(client);
-});
 
 beforeEach(async () => {
   telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
   log = new CapturedLog();
-  await workers.beatAll();
+  await db.workers.beatAll();
 });
 
 afterEach(async () => {
@@ -41,16 +31,10 @@ afterEach(async () => {
   services = [];
   await telegram.stop();
   expect(log.text).not.toContain(TEST_TOKEN);
-  await client.flushall();
-});
-
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
 });
 
 async function start(overrides: AlertingOptions = {}): Promise<AlertingService> {
-  const service = await startAlerting(fastOptions(redis, telegram, log, overrides));
+  const service = await startAlerting(fastOptions(db.redis, telegram, log, overrides));
   services.push(service);
   return service;
 }
@@ -59,14 +43,14 @@ describe('restarts and replicas', () => {
   it('a restart mid-outage sends no second "down", and still sends the recovery', async () => {
     const first = await start({ replicaId: 'first' });
     await afterChecks(first);
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
     await first.close();
 
     const second = await start({ replicaId: 'second' });
     await afterChecks(second, 5);
     expect(telegram.sent).toHaveLength(1);
-    await workers.beat('video-render');
+    await db.workers.beat('video-render');
     await telegram.waitFor((sent) => sent.length === 2, 5000, 'the recovery');
     await afterChecks(second, 3);
     expect(telegram.sent.map((message) => message.text)).toEqual([
@@ -81,11 +65,11 @@ describe('restarts and replicas', () => {
     const [leader, follower] = a.isActing ? [a, b] : [b, a];
     await afterChecks(leader);
 
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
-    await workers.setDeadLetters('music-render', 2);
+    await db.workers.setDeadLetters('music-render', 2);
     await telegram.waitFor((sent) => sent.length === 2, 5000, 'the dead-letter message');
-    await workers.beat('video-render');
+    await db.workers.beat('video-render');
     await telegram.waitFor((sent) => sent.length === 3, 5000, 'the recovery');
     await afterChecks(leader, 3);
     expect(telegram.sent.map((message) => message.text)).toEqual([
@@ -99,7 +83,7 @@ describe('restarts and replicas', () => {
     await leader.close();
     await eventually(() => follower.isActing, 5000, 'the follower taking over');
     await afterChecks(follower);
-    await workers.kill('ai_trade');
+    await db.workers.kill('ai_trade');
     await telegram.waitFor((sent) => sent.length === 4, 5000, 'the down message after failover');
     await afterChecks(follower, 3);
     expect(telegram.sent).toHaveLength(4);

@@ -1,7 +1,5 @@
 import { redisKeys } from '@fleet/core/contracts';
-import { TestRedisServer } from '@fleet/core/testing';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,
   type AlertingService,
@@ -14,52 +12,38 @@ import {
   fastOptions,
   quietPeriod,
   TEST_TOKEN,
-  Workers,
+  useAlertingRedis,
 } from './support/alerting-harness.js';
 import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
-let redis: TestRedisServer;
-let client: Redis;
+const db = useAlertingRedis();
 let telegram: FakeTelegramServer;
-let workers: Workers;
 let service: AlertingService | undefined;
 let log: CapturedLog;
-
-beforeAll(async () => {
-  redis = await TestRedisServer.start();
-  client = redis.client();
-  workers = new Workers(client);
-});
 
 afterEach(async () => {
   await service?.close();
   service = undefined;
   await telegram.stop();
   expect(log.text).not.toContain(TEST_TOKEN);
-  await client.flushall();
-});
-
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
 });
 
 async function start(overrides: AlertingOptions = {}): Promise<AlertingService> {
   telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
   log = new CapturedLog();
-  service = await startAlerting(fastOptions(redis, telegram, log, overrides));
+  service = await startAlerting(fastOptions(db.redis, telegram, log, overrides));
   await afterChecks(service);
   return service;
 }
 
 describe('worker events, end to end (real Redis, real Bot API client, fake Telegram)', () => {
   it('announces a worker going down and recovering, once each, with the downtime', async () => {
-    await workers.beatAll();
+    await db.workers.beatAll();
     await start();
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
     await afterChecks(service as AlertingService, 3);
-    await workers.beat('video-render');
+    await db.workers.beat('video-render');
     await telegram.waitFor((sent) => sent.length === 2, 5000, 'the recovery message');
     await afterChecks(service as AlertingService, 3);
 
@@ -73,15 +57,15 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
   });
 
   it('lets a worker disappear the real way: its heartbeat key expires', async () => {
-    await workers.beatAll();
+    await db.workers.beatAll();
     await start();
-    await workers.beat('music-render', { ttlS: 1 });
+    await db.workers.beat('music-render', { ttlS: 1 });
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
     expect(telegram.sent[0]?.text).toContain('🔴 [music-render] 워커 다운');
   });
 
   it('reports a worker already dead at start once the boot grace is over, not before', async () => {
-    await workers.beatAll(['music-render', 'video-render']);
+    await db.workers.beatAll(['music-render', 'video-render']);
     const started = Date.now();
     await start({ bootGraceS: 1.5 });
     const [message] = await telegram.waitFor((sent) => sent.length === 1, 6000, 'the boot report');
@@ -94,17 +78,17 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
   });
 
   it('says nothing at start when everything is alive', async () => {
-    await workers.beatAll();
+    await db.workers.beatAll();
     await start();
     await quietPeriod(2000);
     expect(telegram.sent).toEqual([]);
   });
 
   it('announces dead letters reaching the threshold and changing above it, re-armed at 0', async () => {
-    await workers.beatAll();
+    await db.workers.beatAll();
     await start();
     const step = async (count: number, expected: number) => {
-      await workers.setDeadLetters('music-render', count);
+      await db.workers.setDeadLetters('music-render', count);
       await telegram.waitFor((sent) => sent.length === expected, 5000, `${expected} messages`);
       await afterChecks(service as AlertingService, 2);
     };
@@ -120,36 +104,36 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
   });
 
   it('announces a stuck queue and when it moves again', async () => {
-    await workers.beatAll();
-    await workers.setQueueDepth('video-render', 3);
+    await db.workers.beatAll();
+    await db.workers.setQueueDepth('video-render', 3);
     await start({ stuckAfterS: 0.8 });
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the stuck message');
     expect(telegram.sent[0]?.text).toMatch(
       /^<b>⏳ \[video-render\] 큐 정체: 대기 3건, \d+초째 줄지 않음<\/b>$/,
     );
-    await workers.setQueueDepth('video-render', 1);
+    await db.workers.setQueueDepth('video-render', 1);
     await telegram.waitFor((sent) => sent.length === 2, 5000, 'the moving message');
     expect(telegram.sent[1]?.text).toBe('▶️ [video-render] 큐 처리 재개 (대기 1건)');
   });
 
   it('does not alert on the trading-hours pause', async () => {
-    await client.set(redisKeys.queuePaused, '1', 'EX', 600);
+    await db.client.set(redisKeys.queuePaused, '1', 'EX', 600);
     for (const name of ['music-render', 'video-render']) {
-      await workers.beat(name, { state: 'paused' });
-      await workers.setQueueDepth(name, 4);
+      await db.workers.beat(name, { state: 'paused' });
+      await db.workers.setQueueDepth(name, 4);
     }
-    await workers.beat('ai_trade');
+    await db.workers.beat('ai_trade');
     await start({ stuckAfterS: 0.5 });
     await quietPeriod(1500);
     expect(telegram.sent).toEqual([]);
   });
 
   it('groups the changes of one check into one message that lists what is still down', async () => {
-    await workers.beatAll();
+    await db.workers.beatAll();
     await start();
-    await workers.kill('ai_trade');
+    await db.workers.kill('ai_trade');
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the first down');
-    await client
+    await db.client
       .multi()
       .del(redisKeys.heartbeat('music-render'), redisKeys.heartbeat('video-render'))
       .rpush(redisKeys.deadLetter(redisKeys.defaultQueue('music-render')), 'job')
@@ -169,9 +153,9 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
   });
 
   it('reminds of a long outage when reminders are on', async () => {
-    await workers.beatAll();
+    await db.workers.beatAll();
     await start({ repeatS: 1 });
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor(
       (sent) => sent.some((message) => message.text.includes('🔁 [video-render] 여전히 다운')),
       5000,
@@ -181,22 +165,22 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
   });
 
   it('holds back a flap shorter than hold-for, and announces an outage that holds', async () => {
-    await workers.beatAll();
+    await db.workers.beatAll();
     await start({ holdForS: 1.2 });
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await quietPeriod(400);
-    await workers.beat('video-render');
+    await db.workers.beat('video-render');
     await quietPeriod(1500);
     expect(telegram.sent).toEqual([]);
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the held down message');
     expect(telegram.sent[0]?.text).toContain('🔴 [video-render] 워커 다운');
   });
 
   it('speaks English with lang=en', async () => {
-    await workers.beatAll();
+    await db.workers.beatAll();
     await start({ lang: 'en' });
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
     expect(telegram.sent[0]?.text).toMatch(
       /^<b>🔴 \[video-render\] worker down<\/b>\n {3}last heartbeat \ds ago$/,
@@ -204,9 +188,9 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
   });
 
   it('serves /healthz and /metrics with its own fleet_alerting_* metrics', async () => {
-    await workers.beatAll();
+    await db.workers.beatAll();
     await start();
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
     const base = `http://127.0.0.1:${service?.port}`;
     const health = await fetch(`${base}/healthz`);
@@ -229,13 +213,13 @@ describe('log-only mode', () => {
   it('says so at start and writes the alerts to the log', async () => {
     telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
     log = new CapturedLog();
-    await workers.beatAll();
-    service = await startAlerting(fastOptions(redis, null, log));
+    await db.workers.beatAll();
+    service = await startAlerting(fastOptions(db.redis, null, log));
     expect(log.messages()).toContain(
       'no TELEGRAM_BOT_TOKEN: log-only mode, alerts are written to this log',
     );
     await afterChecks(service);
-    await workers.kill('video-render');
+    await db.workers.kill('video-render');
     const alertLine = () =>
       log.lines
         .map((line) => JSON.parse(line))

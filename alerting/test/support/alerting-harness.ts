@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { parseFleet, redisKeys } from '@fleet/core/contracts';
-import type { TestRedisServer } from '@fleet/core/testing';
+import { TestRedisServer } from '@fleet/core/testing';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { AlertingOptions, AlertingService } from '../../src/alerting-service.js';
 import type { FakeTelegramServer } from './fake-telegram-server.js';
 
@@ -163,4 +164,32 @@ export async function eventually(
 /** Waits so long that a message that should not come would have come. */
 export function quietPeriod(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A test file's private redis-server, a client on it, and the workers beating through it. */
+export interface AlertingRedis {
+  redis: TestRedisServer;
+  client: Redis;
+  workers: Workers;
+}
+
+/**
+ * Gives the calling test file a private redis-server (stopped after the file), emptied before
+ * each test. The fields are set once `beforeAll` has run.
+ */
+export function useAlertingRedis(): AlertingRedis {
+  const db = {} as AlertingRedis;
+  beforeAll(async () => {
+    db.redis = await TestRedisServer.start();
+    db.client = db.redis.client();
+    db.workers = new Workers(db.client);
+  });
+  beforeEach(async () => {
+    await db.client.flushall();
+  });
+  afterAll(async () => {
+    db.client.disconnect();
+    await db.redis.stop();
+  });
+  return db;
 }
