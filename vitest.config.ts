@@ -16,6 +16,7 @@ export default defineConfig({
         },
       })),
       './panel/vitest.config.ts',
+      './faults/vitest.config.ts',
     ],
   },
 });

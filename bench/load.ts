@@ -29,6 +29,8 @@ export interface LoadResult {
   scrapes: number;
   scrapeMedianMs: number;
   redisCommandsPerS: number;
+  /** The SCAN calls among them (this exporter's background pass, every 30 s whoever polls). */
+  redisScansPerS: number;
   /** Redis CPU spent on commands, as a share of one core. */
   redisCpuPercent: number;
   /** The exporter process's CPU, as a share of one core. */
@@ -80,7 +82,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const scrapeSamples = (await scraper?.stop()) ?? [];
   const elapsedS = (performance.now() - started) / 1000;
   const cpuMs = cpuTimeMs(exporter.pid) - cpuBefore;
-  const { calls, usec } = await commandTotals(redis);
+  const { calls, usec, scanCalls } = await commandTotals(redis);
   return {
     requests: result.requests.total,
     requestsPerS: result.requests.total / result.duration,
@@ -90,6 +92,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     scrapes: scrapeSamples.length,
     scrapeMedianMs: quantile(scrapeSamples, 0.5),
     redisCommandsPerS: calls / elapsedS,
+    redisScansPerS: scanCalls / elapsedS,
     redisCpuPercent: (usec / 1e6 / elapsedS) * 100,
     exporterCpuPercent: (cpuMs / 1000 / elapsedS) * 100,
     exporterRssMb: rssMb(exporter.pid),

@@ -45,16 +45,20 @@ export interface Subject {
 }
 
 /** Commands Redis ran and the CPU they took since the last CONFIG RESETSTAT (which is left out). */
-export async function commandTotals(redis: Redis): Promise<{ calls: number; usec: number }> {
+export async function commandTotals(
+  redis: Redis,
+): Promise<{ calls: number; usec: number; scanCalls: number }> {
   const info = await redis.info('commandstats');
   let calls = 0;
   let usec = 0;
+  let scanCalls = 0;
   for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
     if (match[1] === 'config|resetstat') continue;
     calls += Number(match[2]);
     usec += Number(match[3]);
+    if (match[1] === 'scan') scanCalls += Number(match[2]);
   }
-  return { calls, usec };
+  return { calls, usec, scanCalls };
 }
 
 /**

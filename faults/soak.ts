@@ -1,0 +1,225 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { TestRedisServer } from '@fleet/core/testing';
+import { FleetSimulator } from '@fleet/simulator';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CHAT, TEST_TOKEN } from '../alerting/test/support/alerting-harness.js';
+import { FakeTelegramServer } from '../alerting/test/support/fake-telegram-server.js';
+import { startFleetExporterProcess } from '../bench/exporter-process.js';
+import { rssMb } from '../bench/process-probe.js';
+import { markdownTable } from '../bench/table.js';
+import { downAtEnd, eventsOfMessages, ledgerProblems } from './src/alert-ledger.js';
+import { EndpointPoller } from './src/endpoint-poller.js';
+
+function positive(value: string): number {
+  const number = Number(value);
+  if (!(number > 0)) throw new InvalidArgumentError('expected a positive number.');
+  return number;
+}
+
+const options = new Command('npm run soak --')
+  .description(
+    'Runs the exporter and alerting (as processes) for a while under constant polling, with the ' +
+      'simulator flapping a worker every few seconds, and reports their memory before and after.',
+  )
+  .addOption(new Option('--minutes <n>', 'how long').default(10).argParser(positive))
+  .addOption(
+    new Option('--clients <n>', 'clients polling the status document')
+      .default(10)
+      .argParser(positive),
+  )
+  .parse()
+  .opts<{ minutes: number; clients: number }>();
+
+const ALERTING_MAIN = fileURLToPath(new URL('../alerting/dist/main.js', import.meta.url));
+const FLAPPING_WORKER = 'video-render';
+/** Memory is compared from this point on: start-up, JIT and first allocations are behind it. */
+const WARM_UP_MS = Math.min(60_000, (options.minutes * 60_000) / 10);
+const SAMPLE_EVERY_MS = 30_000;
+const HANG_AFTER_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The alerting CLI, checking every second, talking to the fake Telegram. */
+function startAlertingProcess(redisUrl: string, telegramUrl: string): ChildProcess {
+  return spawn(process.execPath, [ALERTING_MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      REDIS_URL: redisUrl,
+      TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+      TELEGRAM_CHAT_ID: CHAT,
+      TELEGRAM_API_URL: telegramUrl,
+      ALERT_INTERVAL_S: '1',
+      ALERT_BOOT_GRACE_S: '5',
+      ALERTING_PORT: '0',
+      ALERTING_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+const redis = await TestRedisServer.start();
+const client = redis.client();
+const telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
+const simulator = new FleetSimulator({
+  redis: client,
+  beatIntervalMs: 1000,
+  ttlS: 3,
+  jobMs: 300,
+  pollMs: 200,
+});
+simulator.start();
+simulator.setTrickle(500);
+const exporter = await startFleetExporterProcess({ redisUrl: redis.url });
+const alerting = startAlertingProcess(redis.url, telegram.url);
+let alertingExit: string | null = null;
+alerting.once('exit', (code, signal) => {
+  alertingExit = `exit ${code ?? signal}`;
+});
+
+const poller = new EndpointPoller({
+  url: exporter.url,
+  paths: ['/api/agent-office/nodes'],
+  clientsPerPath: options.clients,
+  pauseMs: 100,
+  hangAfterMs: HANG_AFTER_MS,
+}).start();
+const scraper = new EndpointPoller({
+  url: exporter.url,
+  paths: ['/metrics'],
+  pauseMs: 1000,
+  hangAfterMs: HANG_AFTER_MS,
+}).start();
+
+// The flapping worker: crashes, stays down until its key has expired and a little longer, comes
+// back, beats for a few seconds, and again.
+let flapping = true;
+let flaps = 0;
+const flapper = (async () => {
+  while (flapping) {
+    await simulator.crash(FLAPPING_WORKER);
+    await simulator.waitUntilExpired(FLAPPING_WORKER);
+    await sleep(2000);
+    await simulator.restart(FLAPPING_WORKER);
+    flaps += 1;
+    await sleep(4000);
+  }
+})();
+
+interface Sample {
+  minute: number;
+  exporterMb: number;
+  alertingMb: number;
+  requests: number;
+  problems: number;
+  load: number;
+}
+const samples: Sample[] = [];
+const sample = () => {
+  const sampleAt: Sample = {
+    minute: (performance.now() - started) / 60_000,
+    exporterMb: rssMb(exporter.pid),
+    alertingMb: rssMb(alerting.pid as number),
+    requests: poller.records.length + scraper.records.length,
+    problems: poller.summary().problems.length + scraper.summary().problems.length,
+    load: loadavg()[0] ?? 0,
+  };
+  samples.push(sampleAt);
+  console.error(
+    `${sampleAt.minute.toFixed(1)} min: exporter ${sampleAt.exporterMb.toFixed(1)} MiB, alerting ${sampleAt.alertingMb.toFixed(1)} MiB, ${sampleAt.requests} requests, ${sampleAt.problems} problems, ${flaps} flaps, ${telegram.sent.length} messages, load ${sampleAt.load.toFixed(1)}`,
+  );
+};
+
+const started = performance.now();
+const endAt = started + options.minutes * 60_000;
+await sleep(WARM_UP_MS);
+sample();
+while (performance.now() < endAt && exporter.exitStatus() === null && alertingExit === null) {
+  await sleep(Math.min(SAMPLE_EVERY_MS, Math.max(0, endAt - performance.now())));
+  sample();
+}
+
+flapping = false;
+await flapper;
+// Every flap ends with the worker back: let alerting announce the last recovery.
+await sleep(5000);
+const nodes = await poller.stop();
+const metrics = await scraper.stop();
+const exporterExit = exporter.exitStatus();
+const finalAlertingExit = alertingExit;
+await exporter.stop();
+alerting.kill('SIGTERM');
+await simulator.close({ cleanup: true });
+client.disconnect();
+await telegram.stop();
+await redis.stop();
+
+const first = samples[0] as Sample;
+const last = samples.at(-1) as Sample;
+const events = eventsOfMessages(telegram.sent.map((message) => message.text));
+const workerDowns = events.filter(
+  (event) => event.subject === `worker:${FLAPPING_WORKER}` && event.kind === 'down',
+).length;
+const growth = (from: number, to: number) => `${(((to - from) / from) * 100).toFixed(1)} %`;
+
+console.log(`\n## Soak: ${options.minutes} min\n`);
+console.log(
+  markdownTable(
+    ['minute', 'exporter RSS MiB', 'alerting RSS MiB', 'requests so far', 'problems', 'load avg'],
+    samples.map((s) => [
+      s.minute.toFixed(1),
+      s.exporterMb.toFixed(1),
+      s.alertingMb.toFixed(1),
+      String(s.requests),
+      String(s.problems),
+      s.load.toFixed(1),
+    ]),
+    0,
+  ),
+);
+const summaryRows = [
+  [
+    'exporter RSS (after warm-up → end, peak)',
+    `${first.exporterMb.toFixed(1)} → ${last.exporterMb.toFixed(1)} MiB (${growth(first.exporterMb, last.exporterMb)}), peak ${Math.max(...samples.map((s) => s.exporterMb)).toFixed(1)}`,
+  ],
+  [
+    'alerting RSS (after warm-up → end, peak)',
+    `${first.alertingMb.toFixed(1)} → ${last.alertingMb.toFixed(1)} MiB (${growth(first.alertingMb, last.alertingMb)}), peak ${Math.max(...samples.map((s) => s.alertingMb)).toFixed(1)}`,
+  ],
+  [
+    'status document requests',
+    `${nodes.requests}, ${nodes.problems.length} bad, ${nodes.hangs} hung, slowest ${nodes.maxMs.toFixed(0)} ms`,
+  ],
+  [
+    '/metrics scrapes',
+    `${metrics.requests}, ${metrics.problems.length} bad, ${metrics.hangs} hung, slowest ${metrics.maxMs.toFixed(0)} ms`,
+  ],
+  [
+    'processes',
+    `exporter ${exporterExit ?? 'running'}, alerting ${finalAlertingExit ?? 'running'}`,
+  ],
+  [
+    `flaps of ${FLAPPING_WORKER}`,
+    `${flaps} flaps; ${workerDowns} down alerts, ${events.length} alerts in ${telegram.sent.length} messages`,
+  ],
+  [
+    'alert ledger',
+    [...ledgerProblems(events), ...downAtEnd(events).map((s) => `${s} left down`)].join('; ') ||
+      'every down followed by one recovery, nothing doubled',
+  ],
+];
+console.log(`\n${markdownTable(['', ''], summaryRows, 2)}\n`);
+
+// Flat: the last sample within 20 % (and 15 MiB) of the first after warm-up.
+const flat = (from: number, to: number) => to <= Math.max(from * 1.2, from + 15);
+const failures = [
+  ...(nodes.problems.length + metrics.problems.length > 0 ? ['bad or hung answers'] : []),
+  ...(exporterExit || finalAlertingExit ? ['a process exited'] : []),
+  ...(ledgerProblems(events).length > 0 || downAtEnd(events).length > 0 ? ['alert ledger'] : []),
+  ...(!flat(first.exporterMb, last.exporterMb) ? ['exporter memory grew'] : []),
+  ...(!flat(first.alertingMb, last.alertingMb) ? ['alerting memory grew'] : []),
+];
+console.log(failures.length === 0 ? 'PASS' : `FAIL: ${failures.join(', ')}`);
+process.exit(failures.length === 0 ? 0 : 1);
