@@ -107,7 +107,8 @@ main(parseSimulatorConfig()).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error);
+    // The stack only: an ioredis error object carries the AUTH command, password included.
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exitCode = 1;
   },
 );
