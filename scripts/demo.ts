@@ -200,6 +200,7 @@ main().catch(async (error: unknown) => {
     ServiceStartError,
   ].some((type) => error instanceof type);
   say(`cannot run the demo: ${known ? (error as Error).message : String(error)}`);
-  if (!known) console.error(error);
+  // The stack only: an ioredis error object carries the AUTH command, password included.
+  if (!known && error instanceof Error) console.error(error.stack);
   await shutdown(1, 'startup failed');
 });
