@@ -63,9 +63,44 @@ function startAlertingProcess(redisUrl: string, telegramUrl: string): ChildProce
   });
 }
 
+/**
+ * What to stop, newest first. Run on every way out (the end, an error, Ctrl-C), so a failed soak
+ * leaves no exporter, alerting or redis-server behind.
+ */
+const stops: (() => Promise<unknown> | unknown)[] = [];
+let stopping: Promise<void> | undefined;
+const stopEverything = () => {
+  stopping ??= (async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        console.error(`while stopping: ${(error as Error).message}`);
+      }
+    }
+  })();
+  return stopping;
+};
+const exitAfterStopping = (code: number) => () => {
+  void stopEverything().then(() => process.exit(code));
+};
+process.once('SIGINT', exitAfterStopping(130));
+process.once('SIGTERM', exitAfterStopping(143));
+process.once('uncaughtException', (error) => {
+  console.error(error.stack ?? error.message);
+  exitAfterStopping(1)();
+});
+process.once('unhandledRejection', (reason) => {
+  console.error(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
+  exitAfterStopping(1)();
+});
+
 const redis = await TestRedisServer.start();
+stops.push(() => redis.stop());
 const client = redis.client();
+stops.push(() => client.disconnect());
 const telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
+stops.push(() => telegram.stop());
 const simulator = new FleetSimulator({
   redis: client,
   beatIntervalMs: 1000,
@@ -74,12 +109,22 @@ const simulator = new FleetSimulator({
   pollMs: 200,
 });
 simulator.start();
+stops.push(() => simulator.close({ cleanup: true }));
 simulator.setTrickle(500);
 const exporter = await startFleetExporterProcess({ redisUrl: redis.url });
+stops.push(() => exporter.stop());
 const alerting = startAlertingProcess(redis.url, telegram.url);
 let alertingExit: string | null = null;
-alerting.once('exit', (code, signal) => {
-  alertingExit = `exit ${code ?? signal}`;
+const alertingExited = new Promise<void>((resolve) =>
+  alerting.once('exit', (code, signal) => {
+    alertingExit = `exit ${code ?? signal}`;
+    resolve();
+  }),
+);
+stops.push(async () => {
+  if (alertingExit !== null) return;
+  alerting.kill('SIGTERM');
+  await alertingExited;
 });
 
 const poller = new EndpointPoller({
@@ -125,8 +170,8 @@ const sample = () => {
     minute: (performance.now() - started) / 60_000,
     exporterMb: rssMb(exporter.pid),
     alertingMb: rssMb(alerting.pid as number),
-    requests: poller.records.length + scraper.records.length,
-    problems: poller.summary().problems.length + scraper.summary().problems.length,
+    requests: poller.summary().requests + scraper.summary().requests,
+    problems: poller.summary().problemCount + scraper.summary().problemCount,
     load: loadavg()[0] ?? 0,
   };
   samples.push(sampleAt);
@@ -139,7 +184,11 @@ const started = performance.now();
 const endAt = started + options.minutes * 60_000;
 await sleep(WARM_UP_MS);
 sample();
-while (performance.now() < endAt && exporter.exitStatus() === null && alertingExit === null) {
+while (
+  endAt - performance.now() > 1000 &&
+  exporter.exitStatus() === null &&
+  alertingExit === null
+) {
   await sleep(Math.min(SAMPLE_EVERY_MS, Math.max(0, endAt - performance.now())));
   sample();
 }
@@ -152,16 +201,12 @@ const nodes = await poller.stop();
 const metrics = await scraper.stop();
 const exporterExit = exporter.exitStatus();
 const finalAlertingExit = alertingExit;
-await exporter.stop();
-alerting.kill('SIGTERM');
-await simulator.close({ cleanup: true });
-client.disconnect();
-await telegram.stop();
-await redis.stop();
+const sentTexts = telegram.sent.map((message) => message.text);
+await stopEverything();
 
 const first = samples[0] as Sample;
 const last = samples.at(-1) as Sample;
-const events = eventsOfMessages(telegram.sent.map((message) => message.text));
+const events = eventsOfMessages(sentTexts);
 const workerDowns = events.filter(
   (event) => event.subject === `worker:${FLAPPING_WORKER}` && event.kind === 'down',
 ).length;
@@ -193,11 +238,11 @@ const summaryRows = [
   ],
   [
     'status document requests',
-    `${nodes.requests}, ${nodes.problems.length} bad, ${nodes.hangs} hung, slowest ${nodes.maxMs.toFixed(0)} ms`,
+    `${nodes.requests}, ${nodes.problemCount} bad, ${nodes.hangs} hung, slowest ${nodes.maxMs.toFixed(0)} ms`,
   ],
   [
     '/metrics scrapes',
-    `${metrics.requests}, ${metrics.problems.length} bad, ${metrics.hangs} hung, slowest ${metrics.maxMs.toFixed(0)} ms`,
+    `${metrics.requests}, ${metrics.problemCount} bad, ${metrics.hangs} hung, slowest ${metrics.maxMs.toFixed(0)} ms`,
   ],
   [
     'processes',
@@ -219,7 +264,7 @@ console.log(`\n${markdownTable(['', ''], summaryRows, 2)}\n`);
 // per request would add tens of MiB over the run.
 const flat = (from: number, to: number) => to <= Math.max(from * 1.1, from + 10);
 const failures = [
-  ...(nodes.problems.length + metrics.problems.length > 0 ? ['bad or hung answers'] : []),
+  ...(nodes.problemCount + metrics.problemCount > 0 ? ['bad or hung answers'] : []),
   ...(exporterExit || finalAlertingExit ? ['a process exited'] : []),
   ...(ledgerProblems(events).length > 0 || downAtEnd(events).length > 0 ? ['alert ledger'] : []),
   ...(!flat(first.exporterMb, last.exporterMb) ? ['exporter memory grew'] : []),

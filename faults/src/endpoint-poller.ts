@@ -27,7 +27,9 @@ export interface EndpointPollerOptions {
 
 export interface PollSummary {
   requests: number;
-  /** Requests answered with something unacceptable (not 200, invalid document, refused). */
+  /** Requests answered with something unacceptable (not 200, invalid document, refused, hung). */
+  problemCount: number;
+  /** The first of them (at most 100). */
   problems: PollRecord[];
   /** Requests aborted at `hangAfterMs`. */
   hangs: number;
@@ -68,14 +70,23 @@ export function judgeAnswer(path: string, status: number, body: string): Omit<Po
   return { path, status, redisOk: null, problem: null };
 }
 
+/** Problems kept for the summary; the rest are only counted, so a long soak stays small. */
+const KEPT_PROBLEMS = 100;
+
 /**
- * Clients polling exporter endpoints back to back until stopped, recording every answer, how
- * long it took, and any that did not come within `hangAfterMs`.
+ * Clients polling exporter endpoints back to back until stopped, tallying every answer, how long
+ * it took, and any that did not come within `hangAfterMs`. Only totals and the first problems are
+ * kept, so memory does not grow with the length of the run.
  */
 export class EndpointPoller {
-  readonly records: PollRecord[] = [];
   private stopped = false;
   private loops: Promise<void>[] = [];
+  private requests = 0;
+  private problemCount = 0;
+  private readonly keptProblems: PollRecord[] = [];
+  private hangs = 0;
+  private maxMs = 0;
+  private redisDownAnswers = 0;
 
   constructor(private readonly options: EndpointPollerOptions) {}
 
@@ -87,7 +98,7 @@ export class EndpointPoller {
     return this;
   }
 
-  /** Stops after the requests in flight; resolves to the summary of everything recorded. */
+  /** Stops after the requests in flight; resolves to the summary of everything answered. */
   async stop(): Promise<PollSummary> {
     this.stopped = true;
     await Promise.all(this.loops);
@@ -95,20 +106,29 @@ export class EndpointPoller {
   }
 
   summary(): PollSummary {
-    const problems = this.records.filter((record) => record.problem !== null);
     return {
-      requests: this.records.length,
-      problems,
-      hangs: problems.filter((record) => record.problem === 'hang').length,
-      // A loop, not Math.max(...spread): a long soak records more answers than the stack holds.
-      maxMs: this.records.reduce((max, record) => Math.max(max, record.ms), 0),
-      redisDownAnswers: this.records.filter((record) => record.redisOk === false).length,
+      requests: this.requests,
+      problemCount: this.problemCount,
+      problems: [...this.keptProblems],
+      hangs: this.hangs,
+      maxMs: this.maxMs,
+      redisDownAnswers: this.redisDownAnswers,
     };
+  }
+
+  private tally(record: PollRecord): void {
+    this.requests += 1;
+    this.maxMs = Math.max(this.maxMs, record.ms);
+    if (record.redisOk === false) this.redisDownAnswers += 1;
+    if (record.problem === null) return;
+    this.problemCount += 1;
+    if (record.problem === 'hang') this.hangs += 1;
+    if (this.keptProblems.length < KEPT_PROBLEMS) this.keptProblems.push(record);
   }
 
   private async loop(path: string): Promise<void> {
     while (!this.stopped) {
-      this.records.push(await this.request(path));
+      this.tally(await this.request(path));
       if (this.options.pauseMs) await new Promise((r) => setTimeout(r, this.options.pauseMs));
     }
   }
