@@ -10,8 +10,7 @@ import {
 } from '@fleet/core';
 import { DEFAULTS } from './config.js';
 import { createHttpApp } from './http-app.js';
-import { createMetricsRegistry } from './metrics/registry.js';
-import { createScrapeScope } from './metrics/scrape-scope.js';
+import { createExporterMetrics } from './metrics/exporter-metrics.js';
 import { createSingleflightCache } from './singleflight-cache.js';
 
 export interface ExporterOptions {
@@ -78,11 +77,9 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   const cache = createSingleflightCache(() => collector.collectSnapshot(), {
     maxAgeMs: options.cacheMaxAgeMs ?? DEFAULTS.cacheMaxAgeMs,
   });
-  const scrapeScope = createScrapeScope(cache.get);
   const app = createHttpApp({
     snapshot: cache.get,
-    registry: createMetricsRegistry(scrapeScope.source),
-    scrapeScope,
+    metrics: createExporterMetrics(cache.get),
     redisReady: () =>
       redis.ping().then(
         () => true,

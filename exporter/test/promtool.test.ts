@@ -15,6 +15,8 @@ beforeAll(async () => {
   await seedFleet(client);
   await client.set('worker:image-render:heartbeat', 'x'.repeat(100_000));
   await client.set('worker:extra:heartbeat', '{}');
+  // A name only a hostile or broken worker would use, with characters the text format escapes.
+  await client.set('worker:q"uote\\back:heartbeat', '{}');
   client.disconnect();
   exporter = await startTestExporter(server, { cacheMaxAgeMs: 0 });
 });
@@ -36,6 +38,7 @@ describe('promtool check metrics', () => {
     const { status, body } = await getText(`${exporter.url}/metrics`);
     expect(status).toBe(200);
     expect(body).toContain('fleet_redis_up');
+    expect(body).toContain('fleet_worker_up{worker="q\\"uote\\\\back"}');
     const result = promtoolCheck(body);
     expect(`${result.stdout}${result.stderr}`.trim()).toBe('');
     expect(result.status).toBe(0);

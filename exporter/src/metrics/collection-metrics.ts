@@ -93,34 +93,4 @@ export function registerCollectionMetrics(registry: Registry, source: SnapshotSo
     'SCAN passes stopped early by their deadline or key cap.',
     (s) => s.totals.incompleteScanPasses,
   );
-
-  const perWorkerCounter = (
-    name: string,
-    help: string,
-    counts: (s: CollectionSnapshot) => Record<string, number>,
-  ) =>
-    new Counter({
-      name,
-      help,
-      labelNames: ['worker'] as const,
-      registers,
-      async collect() {
-        const snapshot = await source();
-        this.reset();
-        const all = counts(snapshot);
-        // Every listed worker has a series from the first scrape.
-        for (const worker of snapshot.document.workers)
-          this.inc({ worker: worker.name }, all[worker.name] ?? 0);
-      },
-    });
-  perWorkerCounter(
-    'fleet_heartbeat_errors_total',
-    'Collections that found the worker heartbeat unreadable.',
-    (s) => s.totals.heartbeatErrorsByWorker,
-  );
-  perWorkerCounter(
-    'fleet_queue_errors_total',
-    'Collections that found one of the worker queue keys unreadable.',
-    (s) => s.totals.queueErrorsByWorker,
-  );
 }

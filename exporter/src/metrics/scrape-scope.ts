@@ -3,10 +3,10 @@ import type { CollectionSnapshot } from '@fleet/core';
 import type { SnapshotSource } from './snapshot-source.js';
 
 export interface ScrapeScope {
-  /** For the metrics: the collection of the scrape in progress. */
+  /** For prom-client metrics: the collection of the scrape in progress. */
   source: SnapshotSource;
   /** Runs one scrape with every metric reading the same collection. */
-  scrape<T>(render: () => Promise<T>): Promise<T>;
+  scrape<T>(render: (snapshot: CollectionSnapshot) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -19,7 +19,7 @@ export function createScrapeScope(load: () => Promise<CollectionSnapshot>): Scra
     source: async () => current.getStore() ?? load(),
     async scrape(render) {
       const snapshot = await load();
-      return current.run(snapshot, render);
+      return current.run(snapshot, () => render(snapshot));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { type CollectionSnapshot, Collector, DEFAULT_FLEET } from '@fleet/core';
 import { TestRedisServer } from '@fleet/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetricsRegistry } from '../src/metrics/registry.js';
+import { createExporterMetrics } from '../src/metrics/exporter-metrics.js';
 import { seedFleet } from './seed.js';
 
 let server: TestRedisServer;
@@ -24,7 +24,7 @@ async function snapshotOf(): Promise<CollectionSnapshot> {
   return snapshot;
 }
 
-describe('the metrics registry', () => {
+describe('the exporter metrics', () => {
   it('reports each scrape afresh: a worker gone from the collection leaves no series', async () => {
     const everyone = await snapshotOf();
     const fewer: CollectionSnapshot = {
@@ -36,10 +36,10 @@ describe('the metrics registry', () => {
       },
     };
     let current = everyone;
-    const registry = createMetricsRegistry(async () => current);
-    expect(await registry.metrics()).toContain('worker="ai_trade"');
+    const metrics = createExporterMetrics(async () => current);
+    expect((await metrics.scrape()).toString()).toContain('worker="ai_trade"');
     current = fewer;
-    const text = await registry.metrics();
+    const text = (await metrics.scrape()).toString();
     expect(text).toContain('fleet_worker_up{worker="music-render"} 1');
     expect(text).not.toMatch(
       /worker="(video-render|image-render|insta-render|task-watcher|ai_trade)"/,
@@ -49,7 +49,9 @@ describe('the metrics registry', () => {
 
   it('never uses the global registry', async () => {
     const { register } = await import('prom-client');
-    createMetricsRegistry(async () => snapshotOf());
+    const metrics = createExporterMetrics(async () => snapshotOf());
+    expect(metrics.registry).not.toBe(register);
+    expect((await metrics.scrape()).toString()).toContain('fleet_collections_total');
     expect(register.getMetricsAsArray()).toEqual([]);
   });
 
@@ -60,9 +62,20 @@ describe('the metrics registry', () => {
       document: { ...good.document, redis_ok: false, stale: true, redis_error: 'gone' },
       stats: { ...good.stats, ok: false },
     };
-    const text = await createMetricsRegistry(async () => down).metrics();
+    const text = (await createExporterMetrics(async () => down).scrape()).toString();
     expect(text).toContain('fleet_redis_up 0');
     expect(text).toContain('fleet_status_stale 1');
     expect(text).toContain('fleet_worker_up{worker="ai_trade"} 1');
+  });
+
+  it('reads one collection per scrape, however many families read it', async () => {
+    const snapshot = await snapshotOf();
+    let loads = 0;
+    const metrics = createExporterMetrics(async () => {
+      loads += 1;
+      return snapshot;
+    });
+    await metrics.scrape();
+    expect(loads).toBe(1);
   });
 });
