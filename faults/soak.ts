@@ -11,10 +11,17 @@ import { rssMb } from '../bench/process-probe.js';
 import { markdownTable } from '../bench/table.js';
 import { downAtEnd, eventsOfMessages, ledgerProblems } from './src/alert-ledger.js';
 import { EndpointPoller } from './src/endpoint-poller.js';
+import { TelegramOutageProxy } from './src/telegram-outage-proxy.js';
 
 function positive(value: string): number {
   const number = Number(value);
   if (!(number > 0)) throw new InvalidArgumentError('expected a positive number.');
+  return number;
+}
+
+function notNegative(value: string): number {
+  const number = Number(value);
+  if (!(number >= 0)) throw new InvalidArgumentError('expected 0 or a positive number.');
   return number;
 }
 
@@ -29,8 +36,16 @@ const options = new Command('npm run soak --')
       .default(10)
       .argParser(positive),
   )
+  .addOption(
+    new Option(
+      '--telegram-outage-minutes <n>',
+      'how long Telegram answers every sendMessage with 429 and 500 in turn, from 40 % of the run; 0 for never',
+    )
+      .default(undefined, 'a fifth of --minutes')
+      .argParser(notNegative),
+  )
   .parse()
-  .opts<{ minutes: number; clients: number }>();
+  .opts<{ minutes: number; clients: number; telegramOutageMinutes?: number }>();
 
 const ALERTING_MAIN = fileURLToPath(new URL('../alerting/dist/main.js', import.meta.url));
 const FLAPPING_WORKER = 'video-render';
@@ -40,6 +55,14 @@ const FLAPPING_WORKER = 'video-render';
  */
 const WARM_UP_MS = Math.min(120_000, (options.minutes * 60_000) / 5);
 const SAMPLE_EVERY_MS = 30_000;
+const OUTAGE_MINUTES = options.telegramOutageMinutes ?? options.minutes / 5;
+const OUTAGE_FROM_MINUTE = options.minutes * 0.4;
+if (OUTAGE_FROM_MINUTE + OUTAGE_MINUTES > options.minutes * 0.8) {
+  // Alerts held back by the outage need the rest of the run to be delivered and counted.
+  throw new InvalidArgumentError(
+    `--telegram-outage-minutes must end by 80 % of the run (at most ${(options.minutes * 0.4).toFixed(1)}).`,
+  );
+}
 const HANG_AFTER_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,8 +107,10 @@ const stopEverything = () => {
 const exitAfterStopping = (code: number) => () => {
   void stopEverything().then(() => process.exit(code));
 };
-process.once('SIGINT', exitAfterStopping(130));
-process.once('SIGTERM', exitAfterStopping(143));
+// `on`, not `once`: Ctrl-C (or pkill) reaches npm, tsx and this process, so a second signal can
+// arrive while stopping, and the default action would kill this process before its children.
+process.on('SIGINT', exitAfterStopping(130));
+process.on('SIGTERM', exitAfterStopping(143));
 process.once('uncaughtException', (error) => {
   console.error(error.stack ?? error.message);
   exitAfterStopping(1)();
@@ -101,6 +126,8 @@ const client = redis.client();
 stops.push(() => client.disconnect());
 const telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
 stops.push(() => telegram.stop());
+const telegramProxy = await TelegramOutageProxy.start({ upstream: telegram.url });
+stops.push(() => telegramProxy.stop());
 const simulator = new FleetSimulator({
   redis: client,
   beatIntervalMs: 1000,
@@ -113,7 +140,7 @@ stops.push(() => simulator.close({ cleanup: true }));
 simulator.setTrickle(500);
 const exporter = await startFleetExporterProcess({ redisUrl: redis.url });
 stops.push(() => exporter.stop());
-const alerting = startAlertingProcess(redis.url, telegram.url);
+const alerting = startAlertingProcess(redis.url, telegramProxy.url);
 let alertingExit: string | null = null;
 const alertingExited = new Promise<void>((resolve) =>
   alerting.once('exit', (code, signal) => {
@@ -182,6 +209,23 @@ const sample = () => {
 
 const started = performance.now();
 const endAt = started + options.minutes * 60_000;
+if (OUTAGE_MINUTES > 0) {
+  const outageStart = setTimeout(() => {
+    telegramProxy.setOutage(true);
+    console.error('Telegram now answers every sendMessage with 429 or 500');
+  }, OUTAGE_FROM_MINUTE * 60_000);
+  const outageEnd = setTimeout(
+    () => {
+      telegramProxy.setOutage(false);
+      console.error('Telegram answers again');
+    },
+    (OUTAGE_FROM_MINUTE + OUTAGE_MINUTES) * 60_000,
+  );
+  stops.push(() => {
+    clearTimeout(outageStart);
+    clearTimeout(outageEnd);
+  });
+}
 await sleep(WARM_UP_MS);
 sample();
 while (
@@ -249,6 +293,12 @@ const summaryRows = [
     `exporter ${exporterExit ?? 'running'}, alerting ${finalAlertingExit ?? 'running'}`,
   ],
   [
+    'Telegram outage',
+    OUTAGE_MINUTES === 0
+      ? 'none'
+      : `minute ${OUTAGE_FROM_MINUTE.toFixed(1)} to ${(OUTAGE_FROM_MINUTE + OUTAGE_MINUTES).toFixed(1)}: ${telegramProxy.refused[429]} sendMessage answered 429, ${telegramProxy.refused[500]} answered 500`,
+  ],
+  [
     `flaps of ${FLAPPING_WORKER}`,
     `${flaps} flaps; ${workerDowns} down alerts, ${events.length} alerts in ${telegram.sent.length} messages`,
   ],
@@ -266,6 +316,9 @@ const flat = (from: number, to: number) => to <= Math.max(from * 1.1, from + 10)
 const failures = [
   ...(nodes.problemCount + metrics.problemCount > 0 ? ['bad or hung answers'] : []),
   ...(exporterExit || finalAlertingExit ? ['a process exited'] : []),
+  ...(OUTAGE_MINUTES > 0 && telegramProxy.refused[429] + telegramProxy.refused[500] === 0
+    ? ['the Telegram outage refused nothing']
+    : []),
   ...(ledgerProblems(events).length > 0 || downAtEnd(events).length > 0 ? ['alert ledger'] : []),
   ...(!flat(first.exporterMb, last.exporterMb) ? ['exporter memory grew'] : []),
   ...(!flat(first.alertingMb, last.alertingMb) ? ['alerting memory grew'] : []),
