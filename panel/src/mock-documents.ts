@@ -1,7 +1,14 @@
 import type { Link, StatusDocument, WorkerStatus } from '@fleet/core/contracts';
 
 /** The fixture states `?mock=` can show, for demos and tests, with no network. */
-export const MOCK_STATES = ['healthy', 'paused', 'down', 'degraded', 'redis-down'] as const;
+export const MOCK_STATES = [
+  'healthy',
+  'paused',
+  'down',
+  'degraded',
+  'redis-down',
+  'fleet-50',
+] as const;
 export type MockState = (typeof MOCK_STATES)[number];
 
 export function isMockState(value: string): value is MockState {
@@ -94,6 +101,31 @@ function baseWorkers(now: Date): WorkerStatus[] {
   ];
 }
 
+/** Extra render workers of `fleet-50`, beside the six: two dead, one with dead letters. */
+const LARGE_FLEET_EXTRA = 44;
+export const LARGE_FLEET_DOWN = ['render-13', 'render-29'];
+export const LARGE_FLEET_DEGRADED = 'render-21';
+
+function largeFleet(now: Date): WorkerStatus[] {
+  const extra = Array.from({ length: LARGE_FLEET_EXTRA }, (_, i) => {
+    const name = `render-${String(i + 7).padStart(2, '0')}`;
+    if (LARGE_FLEET_DOWN.includes(name))
+      return worker(now, { name, kind: 'render', alive: false, queue_depth: 4 + i });
+    return worker(now, {
+      name,
+      kind: 'render',
+      state: i % 3 === 0 ? 'idle' : 'busy',
+      queue_depth: i % 5,
+      processing: i % 3 === 0 ? 0 : 1,
+      dead_letter: name === LARGE_FLEET_DEGRADED ? 5 : 0,
+      jobs_done: 10 * i,
+      last_job_at: ago(now, 20 + i),
+      last_beat_age_s: 1 + (i % 13),
+    });
+  });
+  return [...baseWorkers(now), ...extra];
+}
+
 function linksFor(
   workers: readonly WorkerStatus[],
   statusOf: (w: WorkerStatus) => Link['status'],
@@ -178,6 +210,8 @@ export function mockDocument(state: MockState, now: Date): StatusDocument {
         processing: 1,
       });
       return document(now, workers);
+    case 'fleet-50':
+      return document(now, largeFleet(now));
     case 'redis-down':
       return document(now, workers, {
         redis_ok: false,

@@ -22,10 +22,17 @@ describe('mock fixtures', () => {
     ['paused', { paused: 4, healthy: 1 }],
     ['down', { down: 2, healthy: 3 }],
     ['degraded', { degraded: 2, healthy: 3 }],
+    ['fleet-50', { down: 2, degraded: 1, healthy: 46 }],
   ] as const)('%s has links %o', (state, counts) => {
     const doc = mockDocument(state, NOW);
     const actual: Record<string, number> = {};
     for (const link of doc.links) actual[link.status] = (actual[link.status] ?? 0) + 1;
     expect(actual).toEqual(counts);
+  });
+
+  it('fleet-50 has fifty workers with unique names', () => {
+    const names = mockDocument('fleet-50', NOW).workers.map((w) => w.name);
+    expect(names).toHaveLength(50);
+    expect(new Set(names).size).toBe(50);
   });
 });

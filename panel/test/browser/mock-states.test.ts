@@ -48,7 +48,7 @@ const text = (page: Page, selector: string) => page.locator(selector).allInnerTe
 /** What tells each state apart: in the pixels of the canvas, and in the DOM over it. */
 const STATES: Record<
   MockState,
-  { pixels: (c: ColourCounts) => void; dom: (page: Page) => Promise<void> }
+  { pixels: (c: ColourCounts) => void; dom: (page: Page) => Promise<void>; workers?: number }
 > = {
   healthy: {
     pixels: (c) => {
@@ -120,6 +120,22 @@ const STATES: Record<
       expect(await page.getAttribute('[data-bus]', 'data-bus')).toBe('lost');
     },
   },
+  'fleet-50': {
+    workers: 50,
+    // Fifty thinner pipes: two cut ones and one yellow one make fewer pixels than in the six.
+    pixels: (c) => {
+      expect(c.green).toBeGreaterThan(DRAWN * 10);
+      expect(c.red).toBeGreaterThan(DRAWN / 3);
+      expect(c.yellow).toBeGreaterThan(DRAWN / 5);
+    },
+    dom: async (page) => {
+      expect(await page.locator('[data-badge="down"]').count()).toBe(2);
+      expect(await page.locator('[data-badge="down"][data-worker="render-13"]').count()).toBe(1);
+      expect(await text(page, '[data-badge="degraded"][data-worker="render-21"]')).toEqual([
+        expect.stringMatching(/❌\s*5/),
+      ]);
+    },
+  },
 };
 
 describe('the built panel in Chromium (WebGL via SwiftShader)', () => {
@@ -136,7 +152,7 @@ describe('the built panel in Chromium (WebGL via SwiftShader)', () => {
         expect(counts.distinct).toBeGreaterThan(100);
         STATES[state].pixels(counts);
         await STATES[state].dom(page);
-        expect(await page.locator('.fp-hud').count()).toBe(6);
+        expect(await page.locator('.fp-hud').count()).toBe(STATES[state].workers ?? 6);
         await page.screenshot({ path: join(SCREENSHOTS, `${state}.png`) });
         expect(errors).toEqual([]);
       } finally {
