@@ -14,8 +14,7 @@ export type RedisCommand = [name: string, ...args: (string | number)[]];
 
 interface WorkerSlots {
   target: WorkerTarget;
-  heartbeatLength: number;
-  heartbeatHead: number;
+  heartbeat: number;
   queue: { depth: number; deadLetter: number } | null;
   processing: { key: string; slot: number }[];
 }
@@ -32,8 +31,9 @@ const PAUSED_SLOT = 1;
 const PAUSED_BYTES = 8;
 
 /**
- * The one pipelined round trip of a collection. A heartbeat is read as STRLEN plus a GETRANGE
- * capped at MAX_HEARTBEAT_BYTES, so a huge value is measured but never transferred whole.
+ * The one pipelined round trip of a collection. A heartbeat is read with one GETRANGE of at most
+ * MAX_HEARTBEAT_BYTES + 1 bytes, as a Buffer: a huge value is never transferred whole, and the
+ * extra byte tells that it goes on past the limit.
  */
 export function planPipeline(targets: readonly WorkerTarget[]): PipelinePlan {
   const commands: RedisCommand[] = [
@@ -46,8 +46,7 @@ export function planPipeline(targets: readonly WorkerTarget[]): PipelinePlan {
     const queue = target.spec.queue;
     return {
       target,
-      heartbeatLength: add(['strlen', heartbeatKey]),
-      heartbeatHead: add(['getrange', heartbeatKey, 0, MAX_HEARTBEAT_BYTES - 1]),
+      heartbeat: add(['getrangeBuffer', heartbeatKey, 0, MAX_HEARTBEAT_BYTES]),
       queue: queue
         ? {
             depth: add(['llen', queue]),
@@ -66,7 +65,7 @@ export type PipelineReply = [error: Error | null, value: unknown];
 export type HeartbeatReading =
   | { status: 'missing' }
   | { status: 'unreadable'; error: string }
-  | { status: 'too_large'; bytes: number }
+  | { status: 'too_large' }
   | { status: 'present'; raw: string };
 
 export interface WorkerReading {
@@ -118,7 +117,7 @@ export function readPipeline(
       const queue = slots.target.spec.queue;
       return {
         target: slots.target,
-        heartbeat: readHeartbeat(reply(slots.heartbeatLength), reply(slots.heartbeatHead)),
+        heartbeat: readHeartbeat(reply(slots.heartbeat)),
         queueDepth: slots.queue && queue ? count(slots.queue.depth, queue, queueErrors) : 0,
         deadLetter:
           slots.queue && queue
@@ -134,17 +133,17 @@ export function readPipeline(
   };
 }
 
-function readHeartbeat(
-  length: { error: string | null; value: unknown },
-  head: { error: string | null; value: unknown },
-): HeartbeatReading {
-  const error = length.error ?? head.error;
+function readHeartbeat({
+  error,
+  value,
+}: {
+  error: string | null;
+  value: unknown;
+}): HeartbeatReading {
   if (error !== null) return { status: 'unreadable', error };
-  const bytes = typeof length.value === 'number' ? length.value : 0;
-  // An empty string and a missing key both measure 0: neither is a heartbeat a worker wrote.
-  if (bytes === 0) return { status: 'missing' };
-  if (bytes > MAX_HEARTBEAT_BYTES) return { status: 'too_large', bytes };
-  const raw = typeof head.value === 'string' ? head.value : '';
-  // The key can expire between the two commands of the pipeline.
-  return raw === '' ? { status: 'missing' } : { status: 'present', raw };
+  const bytes = Buffer.isBuffer(value) ? value : null;
+  // An empty string and a missing key both read as no bytes: neither is a heartbeat a worker wrote.
+  if (bytes === null || bytes.length === 0) return { status: 'missing' };
+  if (bytes.length > MAX_HEARTBEAT_BYTES) return { status: 'too_large' };
+  return { status: 'present', raw: bytes.toString('utf8') };
 }

@@ -53,7 +53,7 @@ export function workerStatus(
         status: {
           ...base,
           alive: true,
-          heartbeat_error: `value too large (${beat.bytes} bytes, limit ${MAX_HEARTBEAT_BYTES})`,
+          heartbeat_error: `value too large (over ${MAX_HEARTBEAT_BYTES} bytes)`,
         },
         heartbeat: null,
       };

@@ -108,7 +108,25 @@ describe('every bad input is reported on its worker and leaves the rest intact',
     {
       input: 'a 1 MB value',
       write: (c) => c.set(KEY, 'x'.repeat(1024 * 1024)),
-      expected: unreadable(/too large \(1048576 bytes/),
+      expected: unreadable(/^value too large \(over 65536 bytes\)$/),
+      counted: 'heartbeat',
+    },
+    {
+      input: 'a value of exactly 64 KiB (the limit)',
+      write: (c) => c.set(KEY, 'x'.repeat(64 * 1024)),
+      expected: unreadable(/not valid JSON/),
+      counted: 'heartbeat',
+    },
+    {
+      input: 'a value one byte over 64 KiB',
+      write: (c) => c.set(KEY, 'x'.repeat(64 * 1024 + 1)),
+      expected: unreadable(/^value too large/),
+      counted: 'heartbeat',
+    },
+    {
+      input: 'a 64 KiB value of multi-byte characters (more bytes than characters)',
+      write: (c) => c.set(KEY, '한'.repeat(22 * 1024)),
+      expected: unreadable(/^value too large/),
       counted: 'heartbeat',
     },
     {

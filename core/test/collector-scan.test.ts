@@ -69,7 +69,6 @@ describe('the SCAN pass', () => {
     expect(counted).toEqual({
       scan: 1,
       dbsize: 1,
-      strlen: 6,
       getrange: 7, // six heartbeats + queue:paused
       llen: 9, // four queues, four dead-letter lists, one processing list
     });

@@ -21,7 +21,6 @@ const EXPORTER_ACL = [
   '+info',
   '+dbsize',
   '+scan',
-  '+strlen',
   '+getrange',
   '+llen',
 ];

@@ -60,14 +60,13 @@ describe('many concurrent requests cost one collection', () => {
     expect(new Set(bodies.map((b) => (b as { generated_at: string }).generated_at)).size).toBe(1);
     const calls = await commandStats(stats);
     stats.disconnect();
-    // One collection of six workers: one SCAN call, one DBSIZE, six STRLEN, six GETRANGE plus
+    // One collection of six workers: one SCAN call, one DBSIZE, six GETRANGE (heartbeats) plus
     // queue:paused, and the LLENs of four queues, four dead-letter lists, one processing list.
     // Being the first, it also measured the keyspace once up front: the second DBSIZE.
     expect(calls).toEqual({
       'config|resetstat': 1,
       scan: 1,
       dbsize: 2,
-      strlen: 6,
       getrange: 7,
       llen: 9,
     });
