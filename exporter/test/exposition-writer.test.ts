@@ -25,7 +25,8 @@ describe('ExpositionWriter', () => {
       .family('b_total', 'counter', 'Counts.')
       .sample('{worker="x"}', 2.5)
       .sample('{worker="y"}', 0)
-      .text();
+      .bytes()
+      .toString();
     expect(text).toBe(
       [
         '# HELP a_up Help with a \\\\ and a\\nnewline.',
@@ -48,9 +49,9 @@ describe('ExpositionWriter', () => {
     [1_764_150_000.123, '1764150000.123'],
     [-0.5, '-0.5'],
   ])('writes the value %d as %s', (value, expected) => {
-    expect(new ExpositionWriter().family('v', 'gauge', 'v').sample('', value).text()).toContain(
-      `\nv ${expected}\n`,
-    );
+    expect(
+      new ExpositionWriter().family('v', 'gauge', 'v').sample('', value).bytes().toString(),
+    ).toContain(`\nv ${expected}\n`);
   });
 
   it('keeps every byte over many flushes and buffer growths, multi-byte characters included', () => {
@@ -66,7 +67,7 @@ describe('ExpositionWriter', () => {
   });
 
   it('writes nothing without families, and refuses a sample before its family', () => {
-    expect(new ExpositionWriter().text()).toBe('');
+    expect(new ExpositionWriter().bytes().toString()).toBe('');
     expect(() => new ExpositionWriter().sample('', 1)).toThrow('sample() before family()');
   });
 
@@ -76,7 +77,7 @@ describe('ExpositionWriter', () => {
     for (const worker of ['plain', 'say "hi"', 'back\\slash', 'two\nlines', '{}=,'])
       out.sample(labelSet({ worker }), 1);
     const result = spawnSync('promtool', ['check', 'metrics'], {
-      input: out.text(),
+      input: out.bytes(),
       encoding: 'utf8',
     });
     expect(`${result.stdout}${result.stderr}`.trim()).toBe('');

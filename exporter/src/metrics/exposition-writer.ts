@@ -63,10 +63,6 @@ export class ExpositionWriter {
     return this.buffer.subarray(0, this.length);
   }
 
-  text(): string {
-    return this.bytes().toString('utf8');
-  }
-
   /**
    * Lines reach the buffer a few kilobytes at a time: one string built line by line for the whole
    * scrape would keep every piece alive to the end, for the garbage collector to copy.
