@@ -15,11 +15,12 @@ export interface ExporterMetrics {
   contentType: string;
   /** One scrape: the fleet families, then the collector and process metrics, of one collection. */
   scrape(): Promise<Buffer>;
-  /** The prom-client registry behind the collector and process metrics (never the global one). */
-  registry: Registry;
 }
 
-/** Everything `/metrics` serves, read from `load` once per scrape. */
+/**
+ * Everything `/metrics` serves, read from `load` once per scrape. The collector and process
+ * metrics live in a private prom-client registry, never the global one.
+ */
 export function createExporterMetrics(load: () => Promise<CollectionSnapshot>): ExporterMetrics {
   const scope = createScrapeScope(load);
   const registry = new Registry();
@@ -31,7 +32,6 @@ export function createExporterMetrics(load: () => Promise<CollectionSnapshot>): 
   const fleet = createFleetMetrics();
   return {
     contentType: registry.contentType,
-    registry,
     scrape: () =>
       scope.scrape(async (snapshot) =>
         Buffer.concat([fleet.render(snapshot), Buffer.from(`\n${await registry.metrics()}`)]),

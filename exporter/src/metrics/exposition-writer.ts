@@ -8,7 +8,7 @@ const escapeHelp = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, 
 const NEEDS_ESCAPE = /[\\\n"]/;
 
 /** A label value escaped for the text format; most need nothing, and skip the replacing. */
-export function escapeLabelValue(text: string): string {
+function escapeLabelValue(text: string): string {
   return NEEDS_ESCAPE.test(text) ? escapeHelp(text).replace(/"/g, '\\"') : text;
 }
 
