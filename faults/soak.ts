@@ -62,9 +62,10 @@ const OUTAGE_MINUTES = options.telegramOutageMinutes ?? options.minutes / 5;
 const OUTAGE_FROM_MINUTE = options.minutes * 0.4;
 if (OUTAGE_FROM_MINUTE + OUTAGE_MINUTES > options.minutes * 0.8) {
   // Alerts held back by the outage need the rest of the run to be delivered and counted.
-  throw new InvalidArgumentError(
-    `--telegram-outage-minutes must end by 80 % of the run (at most ${(options.minutes * 0.4).toFixed(1)}).`,
+  console.error(
+    `error: --telegram-outage-minutes must end by 80 % of the run (at most ${(options.minutes * 0.4).toFixed(1)}).`,
   );
+  process.exit(2);
 }
 const HANG_AFTER_MS = 10_000;
 
