@@ -20,6 +20,9 @@ import { StatusStore } from '../src/status-store.js';
 import { STATUS_COLORS } from '../src/status-visuals.js';
 import { topologyFromKey, topologyKey } from '../src/worker-views.js';
 
+// The test renderer drives React through act(); React warns on every update unless told so.
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
 const NOW = new Date('2026-03-02T01:00:00Z');
 const FRAME = 1 / 60;
 
