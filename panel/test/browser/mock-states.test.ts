@@ -30,6 +30,9 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** react-three-fiber 9 creates a THREE.Clock, which three r183+ deprecates (panel/README.md). */
+const KNOWN_WARNING = 'THREE.Clock: This module has been deprecated';
+
 async function open(
   state: MockState,
   extra = '',
@@ -38,6 +41,12 @@ async function open(
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    const known = message.text().startsWith(KNOWN_WARNING);
+    if (message.type() === 'error' || (message.type() === 'warning' && !known)) {
+      errors.push(`console.${message.type()}: ${message.text()}`);
+    }
+  });
   page.on('request', (request) => requests.push(new URL(request.url()).pathname));
   await page.goto(`${server.url}/infra/?mock=${state}${extra}`);
   return { page, errors, requests };
