@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PANEL_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
 import { launchChromium } from '../support/chromium.js';
-import { waitForScene } from '../support/panel-page.js';
+import { waitForScene, watchProblems } from '../support/panel-page.js';
 
 const ROOT = join(PANEL_DIR, '..');
 const EXPORTER_MAIN = join(ROOT, 'exporter', 'dist', 'main.js');
@@ -95,6 +95,7 @@ async function cardStatuses(page: Page): Promise<Record<string, string | null>> 
 describe('the panel served by a live exporter, fed by the simulator through real Redis', () => {
   it('shows the six workers as cards, and a crash turns its card down', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    const problems = watchProblems(page);
     try {
       await page.goto(`${exporterUrl}/infra/?view=2d`);
       await page.waitForFunction(
@@ -124,6 +125,7 @@ describe('the panel served by a live exporter, fed by the simulator through real
       await page.waitForSelector('[data-worker="video-render"]:not([data-status="down"])', {
         timeout: 15_000,
       });
+      expect(problems).toEqual([]);
     } finally {
       await page.close();
     }
@@ -131,6 +133,7 @@ describe('the panel served by a live exporter, fed by the simulator through real
 
   it('draws the six workers in 3D at /infra/', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    const problems = watchProblems(page);
     try {
       await page.goto(`${exporterUrl}/infra/`);
       await waitForScene(page);
@@ -140,6 +143,7 @@ describe('the panel served by a live exporter, fed by the simulator through real
       );
       expect(huds.sort()).toEqual(SIX);
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'live.png') });
+      expect(problems).toEqual([]);
     } finally {
       await page.close();
     }

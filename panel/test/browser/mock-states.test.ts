@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockState } from '../../src/mock-documents.js';
 import { DIST_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
 import { launchChromium } from '../support/chromium.js';
-import { canvasOnly, waitForScene } from '../support/panel-page.js';
+import { canvasOnly, waitForScene, watchProblems } from '../support/panel-page.js';
 import { type ColourCounts, countColours } from '../support/pixels.js';
 import { StaticServer } from '../support/static-server.js';
 
@@ -30,23 +30,13 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** react-three-fiber 9 creates a THREE.Clock, which three r183+ deprecates (panel/README.md). */
-const KNOWN_WARNING = 'THREE.Clock: This module has been deprecated';
-
 async function open(
   state: MockState,
   extra = '',
 ): Promise<{ page: Page; errors: string[]; requests: string[] }> {
   const page = await browser.newPage({ viewport: VIEWPORT });
-  const errors: string[] = [];
+  const errors = watchProblems(page);
   const requests: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    const known = message.text().startsWith(KNOWN_WARNING);
-    if (message.type() === 'error' || (message.type() === 'warning' && !known)) {
-      errors.push(`console.${message.type()}: ${message.text()}`);
-    }
-  });
   page.on('request', (request) => requests.push(new URL(request.url()).pathname));
   await page.goto(`${server.url}/infra/?mock=${state}${extra}`);
   return { page, errors, requests };

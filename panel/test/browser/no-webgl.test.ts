@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
 import { launchChromium } from '../support/chromium.js';
+import { watchProblems } from '../support/panel-page.js';
 import { StaticServer } from '../support/static-server.js';
 
 let server: StaticServer;
@@ -22,6 +23,7 @@ afterAll(async () => {
 describe('Chromium with WebGL disabled', () => {
   it('shows the 2D cards by itself, without loading three.js', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    const problems = watchProblems(page);
     const requests: string[] = [];
     page.on('request', (request) => requests.push(new URL(request.url()).pathname));
     try {
@@ -50,6 +52,7 @@ describe('Chromium with WebGL disabled', () => {
       expect(await page.getByRole('button', { name: '3D' }).isDisabled()).toBe(true);
       expect(requests.some((path) => path.includes('fleet-scene'))).toBe(false);
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'no-webgl.png') });
+      expect(problems).toEqual([]);
     } finally {
       await page.close();
     }
