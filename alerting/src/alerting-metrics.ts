@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AlertEventType } from './evaluate-check.js';
-import type { SendFailureReason } from './telegram-sender.js';
+import { SEND_FAILURE_REASONS, type SendFailureReason } from './telegram-sender.js';
 
 /** The service's own metrics (`fleet_alerting_*`), on a registry of its own. */
 export class AlertingMetrics {
@@ -16,6 +16,13 @@ export class AlertingMetrics {
   readonly lastSuccessfulCheck = new Gauge({
     name: 'fleet_alerting_last_successful_check_timestamp_seconds',
     help: 'When a check last read Redis and settled its alerts.',
+    registers: [this.registry],
+  });
+
+  /** Set once at start; rules compare the last successful check against it. */
+  readonly checkInterval = new Gauge({
+    name: 'fleet_alerting_check_interval_seconds',
+    help: 'Time between checks (ALERT_INTERVAL_S).',
     registers: [this.registry],
   });
 
@@ -82,6 +89,8 @@ export class AlertingMetrics {
         this.set(await outboxSize());
       },
     });
+    // Every reason from 0, so that increase() sees the first failure of each.
+    for (const reason of SEND_FAILURE_REASONS) this.messagesFailed.inc({ reason }, 0);
   }
 
   countEvent(type: AlertEventType): void {

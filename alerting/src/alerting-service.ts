@@ -113,6 +113,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
 
   const store = new AlertStore(redis, settings.keyPrefix);
   const metrics: AlertingMetrics = new AlertingMetrics(() => outbox.pendingCount());
+  metrics.checkInterval.set(settings.intervalS);
   const api = telegram
     ? new Api(telegram.token, {
         ...(telegram.apiUrl ? { apiRoot: telegram.apiUrl } : {}),

@@ -4,13 +4,15 @@ import type { OutboxMessage } from './alert-store.js';
 import { describeError, type Scrubber } from './scrub.js';
 
 /** Why a send attempt failed, as counted in `fleet_alerting_messages_failed_total`. */
-export type SendFailureReason =
-  | 'rate_limited'
-  | 'server_error'
-  | 'network'
-  | 'unauthorized'
-  | 'unparseable_html'
-  | 'rejected';
+export const SEND_FAILURE_REASONS = [
+  'rate_limited',
+  'server_error',
+  'network',
+  'unauthorized',
+  'unparseable_html',
+  'rejected',
+] as const;
+export type SendFailureReason = (typeof SEND_FAILURE_REASONS)[number];
 
 /** What to do with a message after one attempt to send it. */
 export type SendOutcome =

@@ -25,14 +25,14 @@ async function promtool(...args: string[]): Promise<string> {
 
 describe('Prometheus rules for Alertmanager users (promtool)', () => {
   it('are valid rules', async () => {
-    expect(await promtool('check', 'rules', rulesFile)).toContain('SUCCESS: 7 rules found');
+    expect(await promtool('check', 'rules', rulesFile)).toContain('SUCCESS: 11 rules found');
   });
 
   it('pass their unit tests (promtool test rules)', async () => {
     expect(await promtool('test', 'rules', testsFile)).toContain('SUCCESS');
   });
 
-  it('test every alert firing at least once', () => {
+  it('test every alert firing, and quiet, at least once', () => {
     const alerts = [...readFileSync(rulesFile, 'utf8').matchAll(/^\s+- alert: (\w+)$/gm)].map(
       (m) => m[1],
     );
@@ -45,12 +45,17 @@ describe('Prometheus rules for Alertmanager users (promtool)', () => {
       'FleetHeartbeatStale',
       'FleetHeartbeatInvalid',
       'FleetMetricsAbsent',
+      'FleetAlertingDown',
+      'FleetAlertingChecksStale',
+      'FleetAlertingOutboxStuck',
+      'FleetAlertingMessageRejected',
     ]);
     for (const alert of alerts) {
       // A firing expectation: the alert name followed by a non-empty exp_alerts list.
       expect(tests).toMatch(
         new RegExp(`alertname: ${alert}\\n\\s+exp_alerts:\\n\\s+- exp_labels:`),
       );
+      expect(tests).toMatch(new RegExp(`alertname: ${alert}\\n\\s+exp_alerts: \\[\\]`));
     }
   });
 });

@@ -205,6 +205,9 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
     expect(metrics).toMatch(/^fleet_alerting_events_total\{type="worker_down"\} 1$/m);
     expect(metrics).toMatch(/^fleet_alerting_workers_down 1$/m);
     expect(metrics).toMatch(/^fleet_alerting_leader 1$/m);
+    // What the rules in prometheus/rules compare against.
+    expect(metrics).toMatch(/^fleet_alerting_check_interval_seconds 0\.2$/m);
+    expect(metrics).toMatch(/^fleet_alerting_messages_failed_total\{reason="rejected"\} 0$/m);
     expect((await fetch(`${base}/nothing`)).status).toBe(404);
   });
 });
