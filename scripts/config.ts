@@ -3,8 +3,13 @@ import { integer, positiveNumber, redisUrlProblem } from '@fleet/core';
 import { Command, Option } from 'commander';
 
 export interface DemoConfig {
-  /** Redis to use; null = start a private redis-server on a free port. */
+  /** Redis to use (DEMO_REDIS_URL); null = start a private redis-server on a free port. */
   redisUrl: string | null;
+  /**
+   * REDIS_URL was set and is not used: it usually names the real fleet's Redis, whose jobs the
+   * simulator would take and whose heartbeat keys it would delete on exit.
+   */
+  ignoresRedisUrl: boolean;
   /** Address the exporter and alerting listen on. */
   host: string;
   exporterPort: number;
@@ -28,9 +33,10 @@ export function parseDemoConfig(argv: string[] = process.argv): DemoConfig {
       'The whole fleet monitor on one machine: private Redis, simulator tour, exporter with the panel, alerting.',
     )
     .addOption(
-      new Option('--redis-url <url>', 'use this Redis instead of a private redis-server').env(
-        'REDIS_URL',
-      ),
+      new Option(
+        '--redis-url <url>',
+        'use this Redis instead of a private redis-server; the simulator writes into it (REDIS_URL is ignored)',
+      ).env('DEMO_REDIS_URL'),
     )
     .addOption(
       new Option('--host <address>', 'address the exporter and alerting listen on')
@@ -86,6 +92,7 @@ export function parseDemoConfig(argv: string[] = process.argv): DemoConfig {
   const explicit = (name: string) => cli.getOptionValueSource(name) !== 'default';
   return {
     redisUrl: options.redisUrl ?? null,
+    ignoresRedisUrl: Boolean(process.env.REDIS_URL),
     host: options.host,
     exporterPort: options.exporterPort,
     exporterPortExplicit: explicit('exporterPort'),

@@ -124,10 +124,15 @@ async function main(): Promise<void> {
   if (!existsSync(PANEL_INDEX))
     say('panel/dist is missing: /infra/ will be empty until `npm run build`');
 
+  if (config.ignoresRedisUrl) {
+    say(
+      'REDIS_URL is set and not used: the demo simulates workers, which would take real jobs from that Redis. Set DEMO_REDIS_URL to use another Redis on purpose.',
+    );
+  }
   let redisUrl = config.redisUrl;
   if (redisUrl) {
     say(
-      `using REDIS_URL ${redactUrl(redisUrl)}: the simulator writes six simulated workers into it`,
+      `using DEMO_REDIS_URL ${redactUrl(redisUrl)}: the simulator writes six simulated workers into it`,
     );
   } else {
     redis = await startPrivateRedis(

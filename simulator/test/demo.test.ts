@@ -40,6 +40,7 @@ function demoEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
   for (const name of [
     'REDIS_URL',
+    'DEMO_REDIS_URL',
     'TELEGRAM_BOT_TOKEN',
     'TELEGRAM_BOT_TOKEN_FILE',
     'SIM_SCENARIO',
@@ -147,20 +148,20 @@ describe('npm run demo (scripts/demo.ts), end to end', () => {
       expect(exists(pid), `${name} still running`).toBe(false);
   }, 150_000);
 
-  it('uses REDIS_URL when set, moves off a taken default port, and stops all if a child dies', async () => {
+  it('uses DEMO_REDIS_URL when set, moves off a taken default port, and stops all if a child dies', async () => {
     const redis = await TestRedisServer.start();
     const client = redis.client();
     const blocker = await listen(8790);
     try {
       const demo = startDemo(
-        demoEnv({ REDIS_URL: redis.url, ALERTING_PORT: String(await freePort()) }),
+        demoEnv({ DEMO_REDIS_URL: redis.url, ALERTING_PORT: String(await freePort()) }),
       );
       const [, moved] = await demo.waitFor(/port 8790 is taken: the exporter uses (\d+)/, 60_000);
       await demo.waitFor(
         new RegExp(`status JSON\\s+http://localhost:${moved}/api/agent-office/nodes`),
         60_000,
       );
-      expect(demo.output()).toContain(`using REDIS_URL ${redis.url}`);
+      expect(demo.output()).toContain(`using DEMO_REDIS_URL ${redis.url}`);
       expect(demo.output()).not.toContain('private redis-server');
       expect(await client.keys('worker:*:heartbeat')).toHaveLength(6);
 
@@ -179,17 +180,24 @@ describe('npm run demo (scripts/demo.ts), end to end', () => {
     }
   }, 150_000);
 
-  it('refuses an explicitly chosen port that is taken, naming the variable', async () => {
+  it('refuses an explicitly chosen port that is taken, naming the variable; never uses REDIS_URL', async () => {
     const port = await freePort();
     const blocker = await listen(port);
     try {
       const demo = startDemo(
-        demoEnv({ EXPORTER_PORT: String(port), ALERTING_PORT: String(await freePort()) }),
+        demoEnv({
+          EXPORTER_PORT: String(port),
+          ALERTING_PORT: String(await freePort()),
+          // A real fleet's Redis, as set for `npm start`: the demo must keep its simulator off it.
+          REDIS_URL: 'redis://127.0.0.1:6379',
+        }),
       );
       expect(await demo.exited).toBe(1);
+      expect(demo.output()).toContain('REDIS_URL is set and not used');
       expect(demo.output()).toContain(`EXPORTER_PORT=${port}: that port is already in use`);
       const redisPid = printedPids(demo.output()).redis;
-      expect(redisPid && exists(redisPid)).toBe(false);
+      expect(redisPid, 'a private redis-server instead of REDIS_URL').toBeGreaterThan(0);
+      expect(exists(redisPid as number)).toBe(false);
     } finally {
       blocker?.close();
     }
