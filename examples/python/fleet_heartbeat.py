@@ -1,7 +1,8 @@
 """Heartbeat for a fleet-monitor worker: SPEC contract 1, exactly.
 
-Every 15 s: SET worker:<name>:heartbeat <json> EX 45. The key's existence is the
-liveness signal, so a crashed process simply stops beating and its key expires.
+Every 15 s, and at once when the state changes: SET worker:<name>:heartbeat <json> EX 45.
+The key's existence is the liveness signal, so a crashed process simply stops beating and its
+key expires.
 Validate payloads against core/schema/heartbeat.schema.json.
 
     beat = Heartbeat(redis.Redis.from_url(REDIS_URL), "image-render", "render", "idle")
@@ -42,6 +43,7 @@ class Heartbeat:
         self.interval_s, self.ttl_s = interval_s, ttl_s
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()  # a state change: beat now, not at the next tick
         self._thread = None
         self._jobs_done = self._jobs_failed = 0  # since this process started
         self._last_job_at = None
@@ -52,9 +54,14 @@ class Heartbeat:
         if state not in STATES[self.kind]:
             raise ValueError(f"state {state!r} is not one of {STATES[self.kind]}")
         with self._lock:
+            changed = state != getattr(self, "_state", None) or (
+                mode is not None and mode != self._mode)
             self._state = state
             if mode is not None:
                 self._mode = mode
+        if changed:
+            # The beat thread writes it, so a job never waits on (or fails with) Redis.
+            self._wake.set()
 
     def record_job(self, ok: bool):
         with self._lock:
@@ -85,14 +92,16 @@ class Heartbeat:
     def stop(self):
         """Stops beating; the key is left to expire, exactly as after a crash."""
         self._stop.set()
+        self._wake.set()
         if self._thread:
             self._thread.join()
 
     def _run(self):
         while not self._stop.is_set():
+            self._wake.clear()
             try:
                 self.beat()
             except redis.RedisError:
                 # The monitor shows this worker as down if beats keep failing; keep trying.
                 log.warning("heartbeat of %s failed", self.name, exc_info=True)
-            self._stop.wait(self.interval_s)
+            self._wake.wait(self.interval_s)

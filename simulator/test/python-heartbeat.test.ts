@@ -50,6 +50,21 @@ calls_at_stop = len(flaky.calls)
 time.sleep(0.1)
 out["background"] = {"calls": calls_at_stop, "after_stop": len(flaky.calls) - calls_at_stop}
 
+# A state change is written at once, not at the next 60 s tick; an unchanged state is not.
+def wait_for_calls(client, count):
+    deadline = time.monotonic() + 10
+    while len(client.calls) < count and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+prompt = redis.Redis()
+hb = Heartbeat(prompt, "video-render", "render", "idle", interval_s=60)
+hb.start(); wait_for_calls(prompt, 1)
+hb.set_state("busy"); wait_for_calls(prompt, 2)
+hb.set_state("busy"); time.sleep(0.1)  # a beat here would show as a second "busy"
+hb.record_job(True); hb.set_state("idle"); wait_for_calls(prompt, 3)
+hb.stop()
+out["prompt"] = [json.loads(call["value"]) for call in prompt.calls]
+
 for args in [("w", "render", "trading"), ("w", "watcher", "free"), ("w", "render", "idle", "x")]:
     try:
         Heartbeat(client, *args)
@@ -70,6 +85,7 @@ let result: {
   defaults: number[];
   beats: Recorded[];
   background: { calls: number; after_stop: number };
+  prompt: { state: string; jobs_done: number }[];
   refused: string[];
 };
 
@@ -125,6 +141,14 @@ describe('examples/python/fleet_heartbeat.py writes contract 1', () => {
   it('keeps beating in the background after a failed beat, and stops on stop()', () => {
     expect(result.background.calls).toBeGreaterThanOrEqual(3);
     expect(result.background.after_stop).toBe(0);
+  });
+
+  it('beats at once when the state changes, not at the next tick, and stop() is prompt', () => {
+    expect(result.prompt.map(({ state, jobs_done }) => [state, jobs_done])).toEqual([
+      ['idle', 0],
+      ['busy', 0],
+      ['idle', 1],
+    ]);
   });
 
   it('refuses a state of another kind, and a mode anywhere but the watcher', () => {
