@@ -258,11 +258,6 @@ function buildCommand(): Command {
     );
 }
 
-/** The help text, for `--help`. */
-export function configHelp(): string {
-  return buildCommand().helpInformation();
-}
-
 /** Bot API tokens look like `123456789:AAH...`; checked so a wrong value fails at start. */
 const BOT_TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{20,}$/;
 

@@ -2,17 +2,15 @@
 // The alerting service's command line: configured by environment variables (or their flags).
 import { CommanderError } from 'commander';
 import { startAlerting } from './alerting-service.js';
-import { ConfigError, configHelp, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.argv.slice(2));
   } catch (error) {
-    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') {
-      process.stdout.write(configHelp());
-      return;
-    }
+    // Commander has printed the help already.
+    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') return;
     if (error instanceof ConfigError) {
       process.stderr.write(`alerting: invalid setting: ${error.message}\n`);
       process.exit(2);

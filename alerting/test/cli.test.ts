@@ -104,6 +104,7 @@ describe('the command line (configured by environment variables)', { timeout: 90
   it('lists every setting with --help', async () => {
     const cli = await runCli({}, ['--help']);
     expect(await cli.exited).toBe(0);
+    expect(cli.output().match(/^Usage: fleet-alerting/gm)).toHaveLength(1);
     for (const variable of [
       'REDIS_URL',
       'TELEGRAM_BOT_TOKEN_FILE',
