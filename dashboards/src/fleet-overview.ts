@@ -55,15 +55,20 @@ export const STATE_CODES: ReadonlyMap<string, number> = new Map(
   [...new Set(Object.values(STATES_BY_KIND).flat())].map((state, index) => [state, index + 1]),
 );
 
+/** A worker alive without a known state: its heartbeat is there but unreadable. */
+export const UNKNOWN_STATE_CODE = STATE_CODES.size + 1;
+
 /**
  * One series per worker whose value is the code of its current state (a state timeline needs
- * the state as a value, while the exporter reports it as a 0/1 series per state label).
+ * the state as a value, while the exporter reports it as a 0/1 series per state label). No
+ * state is 0 (down) for a dead worker and UNKNOWN_STATE_CODE for a live one.
  */
 export function workerStateCodeQuery(): string {
   const terms = [...STATE_CODES].map(
     ([state, code]) => `fleet_worker_state{${W}, state="${state}"} * ${code}`,
   );
-  return `sum by (worker) (${terms.join(' or ')})`;
+  const up = `max by (worker) (fleet_worker_up{${W}})`;
+  return `(sum by (worker) (${terms.join(' or ')}) > 0) or on(worker) (${up} * ${UNKNOWN_STATE_CODE})`;
 }
 
 function overviewPanels(): cog.Builder<Panel>[] {
@@ -204,6 +209,7 @@ function topologyPanels(): cog.Builder<Panel>[] {
 function stateMappings(): ValueMapping {
   const entries: Record<string, { text: string; color: string }> = {
     '0': { text: 'down', color: COLOR.down },
+    [String(UNKNOWN_STATE_CODE)]: { text: 'unknown', color: COLOR.unknown },
   };
   for (const [state, code] of STATE_CODES) {
     entries[String(code)] = { text: state, color: STATE_COLORS[state] ?? COLOR.unknown };
@@ -264,16 +270,19 @@ function queuePanels(): cog.Builder<Panel>[] {
   return [
     timeseries('Pending jobs', 'Length of queue:<name> per worker.')
       .withTarget(query(`sum by (worker) (fleet_queue_depth{${W}})`, '{{worker}}'))
+      .unit('suffix: jobs')
       .min(0)
       .decimals(0)
       .span(8),
     timeseries('In flight', 'Jobs in processing:queue:<name>:* lists per worker.')
       .withTarget(query(`sum by (worker) (fleet_queue_processing{${W}})`, '{{worker}}'))
+      .unit('suffix: jobs')
       .min(0)
       .decimals(0)
       .span(8),
     timeseries('Dead letters', 'Length of dead_letter:queue:<name> per worker.')
       .withTarget(query(`sum by (worker) (fleet_queue_dead_letter{${W}})`, '{{worker}}'))
+      .unit('suffix: jobs')
       .min(0)
       .decimals(0)
       .thresholds(steps([null, COLOR.healthy], [1, COLOR.down]))
@@ -296,16 +305,19 @@ function jobPanels(): cog.Builder<Panel>[] {
         'the drop as a reset, not as negative work.',
     )
       .withTarget(query(perMinute('fleet_worker_jobs_done_total'), '{{worker}}'))
+      .unit('suffix: jobs/min')
       .min(0)
       .span(8),
     timeseries('Failures / min', 'From the heartbeat counter jobs_failed (reset-safe, like done).')
       .withTarget(query(perMinute('fleet_worker_jobs_failed_total'), '{{worker}}'))
+      .unit('suffix: jobs/min')
       .min(0)
       .span(8),
     timeseries('Failure ratio', 'failed / (done + failed) over the rate window, per worker.')
       .withTarget(
         query(
-          `${perMinute('fleet_worker_jobs_failed_total')} / (${perMinute('fleet_worker_jobs_done_total')} + ${perMinute('fleet_worker_jobs_failed_total')})`,
+          // A worker without jobs in the window has no ratio (a gap), not 0/0 = NaN.
+          `${perMinute('fleet_worker_jobs_failed_total')} / ((${perMinute('fleet_worker_jobs_done_total')} + ${perMinute('fleet_worker_jobs_failed_total')}) > 0)`,
           '{{worker}}',
         ),
       )

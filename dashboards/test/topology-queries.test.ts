@@ -9,6 +9,7 @@ import { DEFAULT_FLEET, linkStatus, STATES_BY_KIND } from '@fleet/core/contracts
 import { requireBinary } from '@fleet/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { STATE_CODES, UNKNOWN_STATE_CODE, workerStateCodeQuery } from '../src/fleet-overview.js';
 import {
   EDGE_FIELDS,
   NODE_FIELDS,
@@ -16,6 +17,7 @@ import {
   topologyEdgesQuery,
   topologyNodesQuery,
 } from '../src/topology-queries.js';
+import { interpolateGrafana } from './helpers/promql-checks.js';
 
 interface WorkerSituation {
   alive: boolean;
@@ -268,5 +270,38 @@ describe('Node Graph frames from Prometheus', () => {
         expect(ids).toContain(e.target);
       }
     }
+  });
+});
+
+describe('the state timeline and the workers table: one state code per worker', () => {
+  it('is the state of a live worker, down (0) for a dead one, unknown for an unreadable one', () => {
+    const situation: Situation = {
+      redisUp: true,
+      workers: {
+        'music-render': { state: 'busy' },
+        'video-render': { alive: false },
+        'image-render': { state: null },
+      },
+    };
+    const code = (state: string) => STATE_CODES.get(state) as number;
+    const expected: Record<string, number> = {
+      'music-render': code('busy'),
+      'video-render': 0,
+      'image-render': UNKNOWN_STATE_CODE,
+      'insta-render': code('idle'),
+      'task-watcher': code('trading'),
+      ai_trade: code('market_open'),
+    };
+    const output = promtoolTest(situation, [
+      {
+        expr: interpolateGrafana(workerStateCodeQuery()),
+        eval_time: '2m',
+        exp_samples: Object.entries(expected).map(([worker, value]) => ({
+          labels: `{worker="${worker}"}`,
+          value,
+        })),
+      },
+    ]);
+    expect(output).toContain('SUCCESS');
   });
 });
