@@ -141,7 +141,8 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
         dueAt: 0,
       },
     ]);
-    expect(await store.claimNext('crashed-replica', Date.now(), 300)).not.toBeNull();
+    const claimedAt = Date.now();
+    expect(await store.claimNext('crashed-replica', claimedAt, 300)).not.toBeNull();
     const dispatcher = new OutboxDispatcher({
       store,
       sender: new TelegramSender({
@@ -154,10 +155,10 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
       metrics: new AlertingMetrics(async () => 0),
       idlePollMs: 50,
     });
-    const started = Date.now();
     dispatcher.start();
     await telegram.waitFor((sent) => sent.length === 1, 5000, 'the orphaned message');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    // Not before the dead replica's 300 ms claim ran out.
+    expect((telegram.sent[0]?.at ?? 0) - claimedAt).toBeGreaterThanOrEqual(300);
     await dispatcher.close();
     expect(await store.acknowledge('1', 'crashed-replica')).toBe(false);
     client.disconnect();

@@ -166,14 +166,15 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
 
   it('holds back a flap shorter than hold-for, and announces an outage that holds', async () => {
     await db.workers.beatAll();
-    await start({ holdForS: 1.2 });
+    // A 0.4 s flap against 4 s of hold-for: margin enough for a loaded machine.
+    await start({ holdForS: 4 });
     await db.workers.kill('video-render');
     await quietPeriod(400);
     await db.workers.beat('video-render');
-    await quietPeriod(1500);
+    await quietPeriod(4500);
     expect(telegram.sent).toEqual([]);
     await db.workers.kill('video-render');
-    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the held down message');
+    await telegram.waitFor((sent) => sent.length === 1, 10_000, 'the held down message');
     expect(telegram.sent[0]?.text).toContain('🔴 [video-render] 워커 다운');
   });
 

@@ -1,4 +1,4 @@
-import { TestRedisServer } from '@fleet/core/testing';
+import { LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertingOptions, AlertingService } from '../../alerting/src/index.js';
@@ -9,7 +9,6 @@ import { downAtEnd, ledgerProblems } from '../src/alert-ledger.js';
 import { EndpointPoller } from '../src/endpoint-poller.js';
 import {
   COLLECT_TIMEOUT_MS,
-  LOADED_MACHINE_SLACK_MS,
   ledger,
   startAlertingWithTelegram,
   startExporter,

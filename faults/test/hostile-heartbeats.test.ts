@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireBinary, TestRedisServer } from '@fleet/core/testing';
+import { LOADED_MACHINE_SLACK_MS, requireBinary, TestRedisServer } from '@fleet/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertingService } from '../../alerting/src/index.js';
@@ -13,7 +13,6 @@ import { rssMb } from '../../bench/process-probe.js';
 import { judgeAnswer } from '../src/endpoint-poller.js';
 import { type HostileKey, hostileKeys } from '../src/hostile-keys.js';
 import {
-  LOADED_MACHINE_SLACK_MS,
   startAlertingWithTelegram,
   startExporter,
   statusDocument,

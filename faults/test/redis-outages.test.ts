@@ -1,4 +1,4 @@
-import { TestRedisServer } from '@fleet/core/testing';
+import { LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertingService } from '../../alerting/src/index.js';
@@ -10,7 +10,6 @@ import { EndpointPoller, type PollSummary } from '../src/endpoint-poller.js';
 import {
   alertsIn,
   COLLECT_TIMEOUT_MS,
-  LOADED_MACHINE_SLACK_MS,
   ledger,
   startAlertingWithTelegram,
   startExporter,

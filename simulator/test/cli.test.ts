@@ -3,7 +3,7 @@ import { SCENARIO_NAMES } from '@fleet/simulator';
 import { CommanderError } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseSimulatorConfig, simulatorCommand } from '../src/config.js';
-import { runTs } from './support/child-process.js';
+import { killLeftovers, runTs } from './support/child-process.js';
 import { useTestRedis } from './support/test-redis.js';
 
 const CLI = 'simulator/src/cli.ts';
@@ -129,6 +129,9 @@ describe('simulator settings', () => {
 });
 
 describe('fleet-simulate CLI', () => {
+  // A test that fails midway must not leave a simulator beating for the rest of the suite.
+  afterEach(killLeftovers);
+
   it('--help lists every scenario and each flag with its environment twin', async () => {
     const cli = runTs(CLI, ['--help'], env());
     expect(await cli.exited).toBe(0);

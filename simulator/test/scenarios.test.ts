@@ -27,6 +27,12 @@ async function beat(name: string): Promise<Heartbeat | null> {
 
 const llen = (key: string) => db.redis.llen(key);
 
+/** Keys Redis has removed because their TTL ran out (INFO stats). */
+async function expiredKeys(): Promise<number> {
+  const stats = await db.redis.info('stats');
+  return Number(stats.match(/^expired_keys:(\d+)/m)?.[1] ?? Number.NaN);
+}
+
 async function processingCount(worker: string): Promise<number> {
   const keys = await db.redis.keys(`processing:queue:${worker}:*`);
   const lengths = await Promise.all(keys.map((key) => db.redis.llen(key)));
@@ -136,10 +142,11 @@ describe('scenarios drive the keys of SPEC §1', () => {
   it('worker-death: the victim stops beating and its key expires; the rest live on', async () => {
     await play('worker-death', async (phases) => {
       await vi.waitFor(() => expect(phases).toContain('worker-death'), WAIT);
-      const dyingAt = Date.now();
+      // Expiry, not deletion: the key outlives the crash, and Redis counts it as expired.
+      const expiredBefore = await expiredKeys();
+      expect(await db.redis.pttl('worker:video-render:heartbeat')).toBeGreaterThan(0);
       await vi.waitFor(async () => expect(await beat('video-render')).toBeNull(), WAIT);
-      // Expiry, not deletion: the key lived on after the crash until its TTL ran out.
-      expect(Date.now() - dyingAt).toBeGreaterThan(FAST.ttlS * 1000 - FAST.beatIntervalMs - 50);
+      expect(await expiredKeys()).toBeGreaterThan(expiredBefore);
       for (const name of ALL.filter((n) => n !== 'video-render')) {
         expect(await beat(name), name).not.toBeNull();
       }
@@ -184,7 +191,15 @@ describe('scenarios drive the keys of SPEC §1', () => {
 
   it('tour: passes through every state of SPEC §4, in order, and starts over', async () => {
     // Each transient state must be seen before the phase that ends it may start.
+    let healthyFleetsSeen = 0;
     const scenario = gated('tour', {
+      // Before busy, both rounds: all healthy (the second time, what recovery restored).
+      busy: async () => {
+        expect(await beat('video-render')).not.toBeNull();
+        expect(await llen('dead_letter:queue:image-render')).toBe(0);
+        expect(await db.redis.exists('queue:paused')).toBe(0);
+        healthyFleetsSeen += 1;
+      },
       'trading-pause': async () => {
         const states = await Promise.all(RENDER.map(async (n) => (await beat(n))?.state));
         expect(states).toContain('busy');
@@ -202,13 +217,7 @@ describe('scenarios drive the keys of SPEC §1', () => {
       },
     });
     await play(scenario, async (phases) => {
-      await vi.waitFor(async () => {
-        expect(phases.filter((p) => p === 'healthy')).toHaveLength(2);
-        // The second round's healthy phase keeps what recovery restored.
-        expect(await beat('video-render')).not.toBeNull();
-        expect(await llen('dead_letter:queue:image-render')).toBe(0);
-        expect(await db.redis.exists('queue:paused')).toBe(0);
-      }, WAIT);
+      await vi.waitFor(() => expect(healthyFleetsSeen).toBe(2), { ...WAIT, timeout: 30_000 });
       expect(phases.slice(0, 8)).toEqual([
         'healthy',
         'busy',
@@ -229,7 +238,8 @@ describe('scenarios drive the keys of SPEC §1', () => {
 
 describe('FleetSimulator crash and restart', () => {
   it('a crash strands the in-flight job; the restart requeues it and counts from 0', async () => {
-    const sim = new FleetSimulator({ redis: db.redis, ...FAST, jobMs: 300 });
+    // A long job: the crash must land while it is in flight, however loaded the machine.
+    const sim = new FleetSimulator({ redis: db.redis, ...FAST, jobMs: 3000 });
     sim.start();
     try {
       await sim.enqueue('video-render', 1);

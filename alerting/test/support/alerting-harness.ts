@@ -113,17 +113,18 @@ export class Workers {
   }
 
   async setDeadLetters(name: string, count: number): Promise<void> {
-    const key = redisKeys.deadLetter(redisKeys.defaultQueue(name));
-    await this.redis.del(key);
-    if (count > 0)
-      await this.redis.rpush(key, ...Array.from({ length: count }, (_, i) => `job-${i}`));
+    await this.setListLength(redisKeys.deadLetter(redisKeys.defaultQueue(name)), count);
   }
 
   async setQueueDepth(name: string, depth: number): Promise<void> {
-    const key = redisKeys.defaultQueue(name);
-    await this.redis.del(key);
-    if (depth > 0)
-      await this.redis.rpush(key, ...Array.from({ length: depth }, (_, i) => `job-${i}`));
+    await this.setListLength(redisKeys.defaultQueue(name), depth);
+  }
+
+  /** In one transaction: a check between the DEL and the RPUSH would see an empty list. */
+  private async setListLength(key: string, length: number): Promise<void> {
+    const transaction = this.redis.multi().del(key);
+    if (length > 0) transaction.rpush(key, ...Array.from({ length }, (_, i) => `job-${i}`));
+    await transaction.exec();
   }
 }
 

@@ -41,6 +41,22 @@ export interface TestRedisServerOptions {
   args?: string[];
 }
 
+/** Servers not stopped yet: killed should the test process exit first (a failed or cancelled run). */
+const unstopped = new Set<ChildProcess>();
+
+function killWhenThisProcessExits(child: ChildProcess): void {
+  if (unstopped.size === 0) process.once('exit', killUnstopped);
+  unstopped.add(child);
+  child.once('exit', () => {
+    unstopped.delete(child);
+    if (unstopped.size === 0) process.off('exit', killUnstopped);
+  });
+}
+
+function killUnstopped(): void {
+  for (const child of unstopped) child.kill('SIGKILL');
+}
+
 /**
  * A private redis-server on a free loopback port, owned by one test file: it can be killed,
  * frozen and restarted on the same port to test outages.
@@ -95,6 +111,7 @@ export class TestRedisServer {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.process = child;
+    killWhenThisProcessExits(child);
     await new Promise<void>((resolve, reject) => {
       let output = '';
       const timer = setTimeout(

@@ -42,12 +42,6 @@ export function startExporter(
 
 /** The exporter's collection timeout in these tests: short, so a frozen Redis outlasts it often. */
 export const COLLECT_TIMEOUT_MS = 500;
-/**
- * How far past its timeout an answer may come on a loaded 2-CPU machine and still not count as
- * hanging (a hang is what never answers; this only has to tell the two apart).
- */
-export const LOADED_MACHINE_SLACK_MS = 2500;
-
 /** Alerting (in this process) with a fake Telegram, or a given Bot API URL in front of it. */
 export async function startAlertingWithTelegram(
   redis: TestRedisServer,

@@ -14,6 +14,22 @@ export interface Running {
   exited: Promise<number | string>;
 }
 
+/** Children started by `run` that have not exited yet, with whether each leads its own group. */
+const live = new Map<ChildProcess, boolean>();
+
+/** SIGKILLs every child `run` started that is still running: for afterEach, after a failure. */
+export function killLeftovers(): void {
+  for (const [child, detached] of live) {
+    if (child.pid === undefined) continue;
+    try {
+      process.kill(detached ? -child.pid : child.pid, 'SIGKILL');
+    } catch {
+      // exited meanwhile
+    }
+  }
+  live.clear();
+}
+
 /** Runs a TypeScript entry from source through tsx, from the repository root. */
 export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv): Running {
   return run(process.execPath, ['--import', 'tsx', entry, ...args], env);
@@ -35,6 +51,8 @@ export function run(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,
   });
+  live.set(child, options.detached ?? false);
+  child.once('exit', () => live.delete(child));
   let output = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
