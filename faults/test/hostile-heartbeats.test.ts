@@ -12,11 +12,7 @@ import type { ExporterProcess } from '../../bench/exporter-process.js';
 import { rssMb } from '../../bench/process-probe.js';
 import { judgeAnswer } from '../src/endpoint-poller.js';
 import { type HostileKey, hostileKeys } from '../src/hostile-keys.js';
-import {
-  startAlertingWithTelegram,
-  startExporter,
-  statusDocument,
-} from './support/stack.js';
+import { startAlertingWithTelegram, startExporter, statusDocument } from './support/stack.js';
 
 const HOSTILE_KEYS = 10_000;
 /** The exporter's default collection timeout: this test runs it with its defaults. */
