@@ -21,6 +21,7 @@ interface Service {
   volumes?: string[];
   profiles?: string[];
   ports?: { target: number }[];
+  entrypoint?: string[];
 }
 interface ComposeConfig {
   services: Record<string, Service>;
@@ -56,13 +57,19 @@ describe('docker-compose.yml', () => {
     expect(compose(['--env-file', '.env.example', '--profile', 'trial', 'config', '-q'])).toBe('');
   });
 
-  it('runs the four services on the NAS, and its own Redis + simulator only in the trial', () => {
+  it('runs the five services on the NAS, and its own Redis + simulator only in the trial', () => {
     const byProfile = (profile: string | undefined) =>
       Object.entries(base.services)
         .filter(([, service]) => service.profiles?.[0] === profile)
         .map(([name]) => name)
         .sort();
-    expect(byProfile(undefined)).toEqual(['alerting', 'exporter', 'grafana', 'prometheus']);
+    expect(byProfile(undefined)).toEqual([
+      'alerting',
+      'alertmanager',
+      'exporter',
+      'grafana',
+      'prometheus',
+    ]);
     expect(byProfile('trial')).toEqual(['redis', 'simulator']);
     // The simulator must never write into the NAS's Redis, whatever .env says.
     expect(trial.services.simulator?.environment?.REDIS_URL).toBe('redis://redis:6379');
@@ -124,6 +131,12 @@ describe('docker-compose.yml', () => {
     expect(relative(root, base.secrets.telegram_bot_token?.file ?? '')).toBe(
       'secrets/telegram_bot_token',
     );
+    const alertmanager = base.services.alertmanager;
+    expect(alertmanager?.environment?.TELEGRAM_BOT_TOKEN_FILE).toBe(
+      '/run/secrets/telegram_bot_token',
+    );
+    expect(alertmanager?.secrets?.map((s) => s.source)).toEqual(['telegram_bot_token']);
+    expect(alertmanager?.environment?.TELEGRAM_CHAT_ID).toBeNull();
     expect(base.services.grafana?.environment?.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe(
       '/run/secrets/grafana_admin_password',
     );
@@ -172,5 +185,19 @@ describe('docker-compose.yml', () => {
       const port = base.services[service]?.ports?.[0]?.target;
       expect(targets[job]).toBe(`${service}:${port}`);
     }
+  });
+
+  it('has Prometheus send alerts to the compose Alertmanager, which runs the entrypoint', () => {
+    const promConfig = parse(readFileSync(join(root, 'prometheus.yml'), 'utf8'));
+    const port = base.services.alertmanager?.ports?.[0]?.target;
+    expect(promConfig.alerting.alertmanagers[0].static_configs[0].targets).toEqual([
+      `alertmanager:${port}`,
+    ]);
+    const mount = mounts(base.services.alertmanager).find(
+      (m) => relative(root, m.source) === 'alertmanager',
+    );
+    const entrypoint = base.services.alertmanager?.entrypoint ?? [];
+    expect(entrypoint.at(-1)).toBe(`${mount?.target}/entrypoint.sh`);
+    expect(existsSync(join(root, 'alertmanager', 'entrypoint.sh'))).toBe(true);
   });
 });

@@ -32,7 +32,14 @@ function shortenedRules(into: string): void {
   }
 }
 
-export async function startPrometheus(targets: Record<string, string>): Promise<PrometheusServer> {
+/**
+ * `targets` replaces each scrape job's compose address; `alertmanager` the Alertmanager's (left
+ * out, Prometheus sends alerts nowhere).
+ */
+export async function startPrometheus(
+  targets: Record<string, string>,
+  options: { alertmanager?: string } = {},
+): Promise<PrometheusServer> {
   requireBinary('prometheus', 'prometheus');
   const dir = mkdtempSync(join(tmpdir(), 'fleet-prometheus-'));
   const config = parse(readFileSync(join(root, 'prometheus.yml'), 'utf8'));
@@ -42,6 +49,11 @@ export async function startPrometheus(targets: Record<string, string>): Promise<
   config.scrape_configs = (config.scrape_configs as ScrapeConfig[])
     .filter((job) => job.job_name in targets)
     .map((job) => ({ ...job, static_configs: [{ targets: [targets[job.job_name]] }] }));
+  if (options.alertmanager) {
+    config.alerting.alertmanagers = [{ static_configs: [{ targets: [options.alertmanager] }] }];
+  } else {
+    delete config.alerting;
+  }
   shortenedRules(join(dir, 'prometheus', 'rules'));
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
 
