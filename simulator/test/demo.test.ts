@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { type StatusDocument, StatusDocumentSchema } from '@fleet/core/contracts';
 import { freePort, TestRedisServer } from '@fleet/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Running, run } from './support/child-process.js';
+import { killLeftovers, type Running, run } from './support/child-process.js';
 
 /** True while a process with this pid exists. */
 function exists(pid: number): boolean {
@@ -20,12 +20,8 @@ async function getJson(url: string): Promise<unknown> {
   return response.json();
 }
 
-const started: Running[] = [];
-afterAll(() => {
-  // Only if an assertion failed midway: leave nothing running.
-  for (const { child } of started)
-    if (child.pid && exists(child.pid)) process.kill(-child.pid, 'SIGKILL');
-});
+// Only if an assertion failed midway: leave nothing running.
+afterAll(killLeftovers);
 
 /** The demo's environment: fast timings, no Telegram, no inherited Redis or scenario. */
 function demoEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -53,9 +49,7 @@ function demoEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 function startDemo(env: NodeJS.ProcessEnv): Running {
   // tsx itself rather than `npx tsx`: npm re-raises a SIGINT it receives, so its own exit
   // status would hide the demo's; tsx passes the demo's exit code through.
-  const demo = run('node_modules/.bin/tsx', ['scripts/demo.ts'], env, { detached: true });
-  started.push(demo);
-  return demo;
+  return run('node_modules/.bin/tsx', ['scripts/demo.ts'], env, { detached: true });
 }
 
 /** Pids the demo printed, by name. */

@@ -1,6 +1,6 @@
 import { freePort, TestRedisServer } from '@fleet/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Running, run } from './support/child-process.js';
+import { killLeftovers, type Running, run } from './support/child-process.js';
 
 function exists(pid: number): boolean {
   try {
@@ -12,14 +12,12 @@ function exists(pid: number): boolean {
 }
 
 let redis: TestRedisServer;
-const started: Running[] = [];
 
 beforeAll(async () => {
   redis = await TestRedisServer.start();
 });
 afterAll(async () => {
-  for (const { child } of started)
-    if (child.pid && exists(child.pid)) process.kill(-child.pid, 'SIGKILL');
+  killLeftovers();
   await redis.stop();
 });
 
@@ -33,7 +31,6 @@ async function startServices(): Promise<{ start: Running; pids: Record<string, n
   };
   delete env.TELEGRAM_BOT_TOKEN;
   const start = run('node_modules/.bin/tsx', ['scripts/start.ts'], env, { detached: true });
-  started.push(start);
   await vi.waitFor(
     async () => {
       expect((await fetch(`http://127.0.0.1:${exporterPort}/healthz`)).status).toBe(200);
