@@ -2,7 +2,7 @@
 // Alertmanager (Debian's prometheus-alertmanager) → Telegram (a local fake Bot API server), for
 // the alerts the alerting service cannot send about itself.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requireBinary } from '@fleet/core/testing';
@@ -19,7 +19,7 @@ const CHAT = '-1001234567890';
 const workdir = mkdtempSync(join(tmpdir(), 'fleet-alertmanager-'));
 // The image calls it `alertmanager`; Debian, `prometheus-alertmanager`.
 const binDir = join(workdir, 'bin');
-execFileSync('mkdir', ['-p', binDir]);
+mkdirSync(binDir);
 symlinkSync(
   requireBinary('prometheus-alertmanager', 'prometheus-alertmanager'),
   join(binDir, 'alertmanager'),
@@ -81,7 +81,7 @@ describe('alertmanager/entrypoint.sh', () => {
     });
     expect(code).toBe(0);
     execFileSync(requireBinary('amtool', 'prometheus-alertmanager'), ['check-config', config]);
-    const parsed = parse(execFileSync('cat', [config], { encoding: 'utf8' }));
+    const parsed = parse(readFileSync(config, 'utf8'));
     const receiver = parsed.receivers.find((r: { name: string }) => r.name === 'telegram');
     expect(receiver.telegram_configs ?? []).toHaveLength(telegram);
     // Only the watchdog alerts are routed to Telegram; everything else is shown, not sent.
