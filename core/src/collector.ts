@@ -385,6 +385,21 @@ export class Collector {
       last_ok_at: generatedAt,
       collect_duration_ms: round(durationMs),
       scan: scanInfo(scan, nowMs),
+      heartbeat_stale_after_s: 135,
+      redis_evicted_keys: null,
+      redis_maxmemory_policy: null,
+      redis_maxmemory_bytes: null,
+      redis_evicting: false,
+      redis_last_eviction_at: null,
+      unlisted_workers: {
+        count: 0,
+        limit: this.maxUnlistedWorkers,
+        forget_after_s: 3600,
+        name_max_bytes: 200,
+        dropped: { too_many: 0, too_long: 0, unshowable: 0 },
+        unshowable_names: [],
+        forgotten: 0,
+      },
     };
     this.lastGood = document;
     this.startBackgroundScanIfDue(nowMs);
@@ -413,6 +428,21 @@ export class Collector {
       last_ok_at: this.lastGood?.last_ok_at ?? null,
       collect_duration_ms: round(durationMs),
       scan: scanInfo(this.scan, nowMs),
+      heartbeat_stale_after_s: 135,
+      redis_evicted_keys: null,
+      redis_maxmemory_policy: null,
+      redis_maxmemory_bytes: null,
+      redis_evicting: false,
+      redis_last_eviction_at: null,
+      unlisted_workers: {
+        count: 0,
+        limit: this.maxUnlistedWorkers,
+        forget_after_s: 3600,
+        name_max_bytes: 200,
+        dropped: { too_many: 0, too_long: 0, unshowable: 0 },
+        unshowable_names: [],
+        forgotten: 0,
+      },
     };
     const stats: CollectionStats = {
       ok: false,

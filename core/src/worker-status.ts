@@ -3,6 +3,9 @@ import { beatAge } from './contracts/link-status.js';
 import type { WorkerStatus } from './contracts/status-document.js';
 import type { WorkerReading } from './pipeline-plan.js';
 
+/** A worker busy this long without progress is stuck, unless its fleet entry says otherwise. */
+export const DEFAULT_STUCK_AFTER_S = 30 * 60;
+
 export interface WorkerOutcome {
   status: WorkerStatus;
   /** The heartbeat, when one was present and valid. */
@@ -41,6 +44,13 @@ export function workerStatus(
     heartbeat_error: null,
     queue_error: reading.queueErrors.length > 0 ? reading.queueErrors.join('; ') : null,
     clock_skew_s: null,
+    heartbeat_invalid_fields: [],
+    last_beat_seen_at: null,
+    heartbeat_stale: false,
+    job_stuck: false,
+    busy_since: null,
+    stuck_since: null,
+    stuck_after_s: DEFAULT_STUCK_AFTER_S,
   };
   const beat = reading.heartbeat;
   switch (beat.status) {

@@ -38,6 +38,13 @@ function worker(now: Date, overrides: WorkerOverrides): WorkerStatus {
     heartbeat_error: null,
     queue_error: null,
     clock_skew_s: null,
+    heartbeat_invalid_fields: [],
+    last_beat_seen_at: null,
+    heartbeat_stale: false,
+    job_stuck: false,
+    busy_since: null,
+    stuck_since: null,
+    stuck_after_s: 1800,
     ...overrides,
   };
 }
@@ -165,6 +172,21 @@ function document(
     last_ok_at: now.toISOString(),
     collect_duration_ms: 3.2,
     scan: null,
+    heartbeat_stale_after_s: 135,
+    redis_evicted_keys: null,
+    redis_maxmemory_policy: null,
+    redis_maxmemory_bytes: null,
+    redis_evicting: false,
+    redis_last_eviction_at: null,
+    unlisted_workers: {
+      count: 0,
+      limit: 1000,
+      forget_after_s: 3600,
+      name_max_bytes: 200,
+      dropped: { too_many: 0, too_long: 0, unshowable: 0 },
+      unshowable_names: [],
+      forgotten: 0,
+    },
     ...extra,
   };
 }

@@ -40,9 +40,48 @@ export const WorkerStatusSchema = z
     clock_skew_s: z
       .number()
       .int()
-      .nonnegative()
       .nullable()
-      .describe('Seconds the heartbeat `ts` lies in the future, when it does.'),
+      .describe(
+        "Signed seconds between the heartbeat `ts` and Redis's own clock (TIME) when the worker clock is off: positive = ahead (ts in the future, by 1 s or more), negative = behind (a ts that keeps moving with every beat yet sits more than a heartbeat TTL in the past). null when the clock looks right or cannot be judged (no ts, or a stale heartbeat).",
+      ),
+    heartbeat_invalid_fields: z
+      .array(z.string())
+      .describe(
+        'Heartbeat fields that are missing or invalid; every other field is still used. heartbeat_error says why, field by field.',
+      ),
+    last_beat_seen_at: z
+      .string()
+      .nullable()
+      .describe(
+        'When the monitor (by its own clock) first saw the current `ts`: durations such as "last beat N ago" or "down for N" are measured from it, not from the worker clock.',
+      ),
+    heartbeat_stale: z
+      .boolean()
+      .describe(
+        'The key exists (so `alive` stays true, SPEC §2) but its `ts` has not moved for heartbeat_stale_after_s: a key without a TTL, or PERSISTed, whose worker stopped beating. Not drawn healthy.',
+      ),
+    job_stuck: z
+      .boolean()
+      .describe(
+        'Busy for stuck_after_s with jobs_done/jobs_failed unchanged, or an in-flight list unchanged (head item and length) for stuck_after_s.',
+      ),
+    busy_since: z
+      .string()
+      .nullable()
+      .describe('When the monitor first saw the current run of state `busy`; null when not busy.'),
+    stuck_since: z
+      .string()
+      .nullable()
+      .describe(
+        'When job_stuck: since when nothing has moved (the start of the busy run without progress, or the last change of the in-flight list). Else null.',
+      ),
+    stuck_after_s: z
+      .number()
+      .int()
+      .positive()
+      .describe(
+        'The stuck threshold of this worker (fleet file `stuck_after_s`, else the default).',
+      ),
   })
   .meta({ id: 'WorkerStatus' });
 
@@ -75,6 +114,41 @@ export const ScanInfoSchema = z
 
 export type ScanInfo = z.infer<typeof ScanInfoSchema>;
 
+/** Workers that beat without being in the fleet file, and what was left out of the document. */
+export const UnlistedInfoSchema = z
+  .object({
+    count: z.number().int().nonnegative().describe('Unlisted workers in this document.'),
+    limit: z.number().int().nonnegative().describe('At most this many are remembered.'),
+    forget_after_s: z
+      .number()
+      .int()
+      .positive()
+      .describe('An unlisted worker without a heartbeat key for this long is forgotten.'),
+    name_max_bytes: z.number().int().positive().describe('Longer names are dropped.'),
+    dropped: z
+      .object({
+        too_many: z.number().int().nonnegative(),
+        too_long: z.number().int().nonnegative(),
+        unshowable: z.number().int().nonnegative(),
+      })
+      .describe(
+        'Heartbeat keys left out since the monitor started, by reason (each distinct name once): past the limit, name longer than name_max_bytes, or a name that cannot be shown (control characters, line/paragraph separators, invalid UTF-8).',
+      ),
+    unshowable_names: z
+      .array(z.string())
+      .describe(
+        'A few of the unshowable names, escaped (\\xNN for a bad byte, \\uNNNN for a control character or separator), so they can be found and fixed.',
+      ),
+    forgotten: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('Unlisted workers forgotten since the monitor started.'),
+  })
+  .meta({ id: 'UnlistedInfo' });
+
+export type UnlistedInfo = z.infer<typeof UnlistedInfoSchema>;
+
 /** `GET /api/agent-office/nodes` (SPEC §2, LOCKED; fields after `links` are additive). */
 export const StatusDocumentSchema = z
   .object({
@@ -95,6 +169,39 @@ export const StatusDocumentSchema = z
     last_ok_at: z.string().nullable().describe('When Redis was last read successfully.'),
     collect_duration_ms: z.number().nonnegative(),
     scan: ScanInfoSchema.nullable(),
+    heartbeat_stale_after_s: z
+      .number()
+      .int()
+      .positive()
+      .describe('A heartbeat whose `ts` has not moved for this long is stale.'),
+    redis_evicted_keys: z
+      .number()
+      .int()
+      .nonnegative()
+      .nullable()
+      .describe('INFO evicted_keys: keys Redis has evicted under maxmemory since it started.'),
+    redis_maxmemory_policy: z
+      .string()
+      .nullable()
+      .describe(
+        'INFO maxmemory_policy; with maxmemory set, an allkeys-* policy can evict heartbeats.',
+      ),
+    redis_maxmemory_bytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .nullable()
+      .describe('INFO maxmemory (0 = no limit).'),
+    redis_evicting: z
+      .boolean()
+      .describe(
+        'True while Redis is evicting keys: evicted_keys rose within the last few minutes (the collector evicting hold, default 120 s). A heartbeat that vanishes now may have been evicted, not its worker dead.',
+      ),
+    redis_last_eviction_at: z
+      .string()
+      .nullable()
+      .describe('When the monitor last saw evicted_keys rise (its own clock).'),
+    unlisted_workers: UnlistedInfoSchema,
   })
   .meta({
     id: 'StatusDocument',
