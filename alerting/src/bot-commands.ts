@@ -1,4 +1,4 @@
-import type { StatusDocument, WorkerStatus } from '@fleet/core/contracts';
+import { type StatusDocument, stateLabel } from '@fleet/core/contracts';
 import type { AlertState } from './alert-state.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { escapeHtml, fitLines, htmlToPlain } from './html.js';
@@ -51,25 +51,6 @@ export function parseCommand(text: string, botUsername: string | null): BotComma
       return null;
   }
 }
-
-const STATE_LABELS = {
-  ko: {
-    dead: '🔴 다운',
-    paused: '⏸ 작업중(트레이딩)',
-    busy: '⚙️ 처리 중',
-    market_open: '📈 장중',
-    market_closed: '🌙 휴장',
-    other: '🟢 대기',
-  },
-  en: {
-    dead: '🔴 down',
-    paused: '⏸ paused (trading)',
-    busy: '⚙️ busy',
-    market_open: '📈 market open',
-    market_closed: '🌙 market closed',
-    other: '🟢 idle',
-  },
-} as const;
 
 const REPLIES = {
   ko: {
@@ -128,20 +109,6 @@ const REPLIES = {
     omitted: (count: number) => `… ${count} more lines`,
   },
 } as const;
-
-function stateLabel(worker: WorkerStatus, lang: Lang): string {
-  const labels = STATE_LABELS[lang];
-  if (!worker.alive) return labels.dead;
-  if (worker.state === 'paused') return labels.paused;
-  if (
-    worker.state === 'busy' ||
-    worker.state === 'market_open' ||
-    worker.state === 'market_closed'
-  ) {
-    return labels[worker.state];
-  }
-  return labels.other;
-}
 
 function rendered(lines: string[], lang: Lang): RenderedMessage {
   const html = fitLines(lines, REPLIES[lang].omitted);

@@ -1,4 +1,4 @@
-import type { StatusDocument, WorkerStatus } from '@fleet/core/contracts';
+import { isPausedState, type StatusDocument, type WorkerStatus } from '@fleet/core/contracts';
 import type { AlertState, RedisAlertState, WorkerAlertState } from './alert-state.js';
 
 /** The thresholds of the alert rules, all in milliseconds. */
@@ -237,7 +237,7 @@ function evaluateStuck(
     worker.queue !== null &&
     worker.alive &&
     !paused &&
-    worker.state !== 'paused' &&
+    !isPausedState(worker.kind, worker.state) &&
     depth > 0;
   if (!watching) {
     // A drained queue is news after a stuck alert; a paused or dead worker explains itself.

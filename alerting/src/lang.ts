@@ -1,3 +1,2 @@
-/** Message languages: Korean (the team's) by default, English on request. */
-export const LANGS = ['ko', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+// The languages are those of every label in core, so that the bot and the panel agree.
+export { LANGS, type Lang } from '@fleet/core/contracts';

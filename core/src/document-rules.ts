@@ -1,6 +1,7 @@
 import type { Fleet, WorkerSpec } from './contracts/fleet.js';
 import { linkStatus } from './contracts/link-status.js';
 import type { Link, WorkerStatus } from './contracts/status-document.js';
+import { WORKER_KIND_TABLE } from './contracts/worker-kinds.js';
 import { workerStatus } from './worker-status.js';
 
 /** The links of SPEC §2, one per worker whose spec draws one, in worker order. */
@@ -15,9 +16,14 @@ export function linksOf(
   });
 }
 
-/** SPEC §2: the watcher heartbeat's `mode` when present, else "trading" while paused, else null. */
+/**
+ * SPEC §2: the `mode` of the first worker whose kind reports one (the watcher) when
+ * present, else "trading" while paused, else null.
+ */
 export function pausedReasonOf(paused: boolean, workers: readonly WorkerStatus[]): string | null {
-  const mode = workers.find((worker) => worker.kind === 'watcher' && worker.mode !== null)?.mode;
+  const mode = workers.find(
+    (worker) => WORKER_KIND_TABLE[worker.kind].mode && worker.mode !== null,
+  )?.mode;
   return mode ?? (paused ? 'trading' : null);
 }
 

@@ -70,7 +70,8 @@ describe('linkStatus (SPEC §2, first match wins)', () => {
     ['http-pull', true, 'market_closed', 3, 'healthy'],
     ['http-pull', false, null, 0, 'down'],
   ])('%s alive=%s state=%s dead_letter=%i → %s', (type, alive, state, deadLetter, expected) => {
-    expect(linkStatus(type, { alive, state, dead_letter: deadLetter })).toBe(expected);
+    const kind = type === 'http-pull' ? 'trader' : 'render';
+    expect(linkStatus(type, { alive, kind, state, dead_letter: deadLetter })).toBe(expected);
   });
 });
 

@@ -1,4 +1,4 @@
-import { STATES_BY_KIND } from '@fleet/core/contracts';
+import { STATES_BY_KIND, stateSpec, WORKER_KINDS } from '@fleet/core/contracts';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import {
   BigValueColorMode,
@@ -39,21 +39,19 @@ import {
 import { DASHBOARD_UID, DATASOURCE_UID } from './provisioning.js';
 import { topologyEdgesQuery, topologyNodesQuery } from './topology-queries.js';
 
-/** Colour of each worker state in the state timeline; `down` (no state) is red. */
-const STATE_COLORS: Record<string, string> = {
-  idle: COLOR.healthy,
-  busy: COLOR.busy,
-  paused: COLOR.paused,
-  trading: COLOR.trading,
-  free: COLOR.healthy,
-  market_open: COLOR.busy,
-  market_closed: COLOR.closed,
-};
-
 /** Every state any kind reports, numbered from 1 (0 means no state: the worker is down). */
 export const STATE_CODES: ReadonlyMap<string, number> = new Map(
   [...new Set(Object.values(STATES_BY_KIND).flat())].map((state, index) => [state, index + 1]),
 );
+
+/**
+ * Colour of each state in the state timeline, from `WORKER_KIND_TABLE` (the first kind that has
+ * the state decides); `down` (no state) is red.
+ */
+function stateColor(state: string): string {
+  const kind = WORKER_KINDS.find((k) => stateSpec(k, state));
+  return (kind && stateSpec(kind, state)?.color) ?? COLOR.unknown;
+}
 
 /** A worker alive without a known state: its heartbeat is there but unreadable. */
 export const UNKNOWN_STATE_CODE = STATE_CODES.size + 1;
@@ -212,7 +210,7 @@ function stateMappings(): ValueMapping {
     [String(UNKNOWN_STATE_CODE)]: { text: 'unknown', color: COLOR.unknown },
   };
   for (const [state, code] of STATE_CODES) {
-    entries[String(code)] = { text: state, color: STATE_COLORS[state] ?? COLOR.unknown };
+    entries[String(code)] = { text: state, color: stateColor(state) };
   }
   return valueMap(entries);
 }

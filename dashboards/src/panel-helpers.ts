@@ -30,12 +30,8 @@ export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: '${datasourc
 /** Label matcher restricting a panel to the workers picked in the `worker` variable. */
 export const W = 'worker=~"$worker"';
 
-export const COLOR = {
-  ...STATUS_COLORS,
-  busy: '#3b82f6',
-  trading: '#a855f7',
-  closed: '#64748b',
-} as const;
+/** Status colours; worker states have theirs in `WORKER_KIND_TABLE`. */
+export const COLOR = STATUS_COLORS;
 
 export function query(expr: string, legend = '__auto', refId = 'A'): DataqueryBuilder {
   return new DataqueryBuilder().expr(expr).legendFormat(legend).refId(refId).range();

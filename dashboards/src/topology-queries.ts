@@ -6,17 +6,11 @@
 // them apart by the `source` column, and draws a node's ring and an edge in the `color` column's
 // colour. Every id an edge names must be a node, or Grafana cannot draw the graph at all, so the
 // node query unions every link endpoint with every worker.
-import type { LinkStatus } from '@fleet/core/contracts';
+import { LINK_STATUS_COLORS, type LinkStatus } from '@fleet/core/contracts';
 import { copyLabel, firstOf, joinLabels, mapLabel, setLabel, setLabels, str } from './promql.js';
 
 /** Link and node colours: the 3D panel's palette (SPEC §4), so both views agree. */
-export const STATUS_COLORS = {
-  healthy: '#22c55e',
-  paused: '#f59e0b',
-  degraded: '#eab308',
-  down: '#ef4444',
-  unknown: '#64748b',
-} as const satisfies Record<LinkStatus | 'unknown', string>;
+export const STATUS_COLORS = LINK_STATUS_COLORS;
 
 /** Dashed edges for links that carry no traffic, so the state reads without colour too. */
 const DASH_BY_STATUS: Partial<Record<LinkStatus, string>> = { down: '4 4', paused: '8 4' };

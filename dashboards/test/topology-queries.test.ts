@@ -67,6 +67,7 @@ function exporterSeries(situation: Situation) {
     if (spec.link) {
       const current = linkStatus(spec.link.type, {
         alive: w.alive,
+        kind: spec.kind,
         state: w.state,
         dead_letter: w.dead,
       });

@@ -1,4 +1,12 @@
-import type { Link, StatusDocument, WorkerStatus } from '@fleet/core/contracts';
+import {
+  defaultLinkOf,
+  type Link,
+  linkStatus,
+  redisKeys,
+  type StatusDocument,
+  WORKER_KIND_TABLE,
+  type WorkerStatus,
+} from '@fleet/core/contracts';
 
 /** The fixture states `?mock=` can show, for demos and tests, with no network. */
 export const MOCK_STATES = [
@@ -31,7 +39,7 @@ function worker(now: Date, overrides: WorkerOverrides): WorkerStatus {
     jobs_failed: 0,
     last_job_at: null,
     host: 'windows',
-    queue: overrides.kind === 'render' ? `queue:${overrides.name}` : null,
+    queue: WORKER_KIND_TABLE[overrides.kind].queue ? redisKeys.defaultQueue(overrides.name) : null,
     in_fleet: true,
     last_beat_at: alive ? new Date(now.getTime() - age * 1000).toISOString() : null,
     mode: null,
@@ -51,10 +59,6 @@ function worker(now: Date, overrides: WorkerOverrides): WorkerStatus {
 
 function ago(now: Date, seconds: number): string {
   return new Date(now.getTime() - seconds * 1000).toISOString();
-}
-
-function renderLink(name: string, status: Link['status']): Link {
-  return { from: 'nas', to: name, type: 'redis-queue', status, worker: name };
 }
 
 function baseWorkers(now: Date): WorkerStatus[] {
@@ -133,26 +137,12 @@ function largeFleet(now: Date): WorkerStatus[] {
   return [...baseWorkers(now), ...extra];
 }
 
-function linksFor(
-  workers: readonly WorkerStatus[],
-  statusOf: (w: WorkerStatus) => Link['status'],
-): Link[] {
+/** The links the exporter would serve: each kind's default pipe, under the SPEC §2 rules. */
+function linksFor(workers: readonly WorkerStatus[]): Link[] {
   return workers.flatMap((w): Link[] => {
-    if (w.kind === 'render') return [renderLink(w.name, statusOf(w))];
-    if (w.kind === 'trader')
-      return [
-        { from: w.name, to: 'nas-stock', type: 'http-pull', status: statusOf(w), worker: w.name },
-      ];
-    return [];
+    const link = defaultLinkOf(w.kind, w.name);
+    return link ? [{ ...link, status: linkStatus(link.type, w), worker: w.name }] : [];
   });
-}
-
-/** SPEC §2 link rules, restated here so fixtures stay self-consistent. */
-function ruleStatus(w: WorkerStatus): Link['status'] {
-  if (!w.alive) return 'down';
-  if (w.kind === 'trader') return 'healthy';
-  if (w.state === 'paused') return 'paused';
-  return w.dead_letter > 0 ? 'degraded' : 'healthy';
 }
 
 function document(
@@ -166,7 +156,7 @@ function document(
     paused_reason: null,
     generated_at: now.toISOString(),
     workers,
-    links: linksFor(workers, ruleStatus),
+    links: linksFor(workers),
     redis_error: null,
     stale: false,
     last_ok_at: now.toISOString(),

@@ -1,16 +1,17 @@
-import type { Link, LinkStatus, WorkerStatus } from '@fleet/core/contracts';
+import {
+  LINK_STATUS_COLORS,
+  type Link,
+  type LinkStatus,
+  stateLabel,
+  stateSpec,
+  type WorkerStatus,
+} from '@fleet/core/contracts';
 
 /** A link status as drawn: the four of SPEC §2, plus `unknown` when there is no live reading. */
 export type DrawnStatus = LinkStatus | 'unknown';
 
 /** SPEC §4 link colours. */
-export const STATUS_COLORS: Readonly<Record<DrawnStatus, string>> = {
-  healthy: '#22c55e',
-  paused: '#f59e0b',
-  degraded: '#eab308',
-  down: '#ef4444',
-  unknown: '#64748b',
-};
+export const STATUS_COLORS: Readonly<Record<DrawnStatus, string>> = LINK_STATUS_COLORS;
 
 /** How a pipe looks, so that every status is told apart without colour too. */
 export type PipePattern = 'solid' | 'dashed' | 'broken';
@@ -32,33 +33,25 @@ export const STATUS_VISUALS: Readonly<Record<DrawnStatus, StatusVisual>> = {
   unknown: { color: STATUS_COLORS.unknown, icon: '?', text: 'unknown', pattern: 'dashed' },
 };
 
-/** SPEC §4 worker state labels, first match wins. */
-export function workerStateLabel(worker: Pick<WorkerStatus, 'alive' | 'state'>): string {
-  if (!worker.alive) return '🔴 다운';
-  switch (worker.state) {
-    case 'paused':
-      return '⏸ 작업중(트레이딩)';
-    case 'busy':
-      return '⚙️ 처리 중';
-    case 'market_open':
-      return '📈 장중';
-    case 'market_closed':
-      return '🌙 휴장';
-    default:
-      return '🟢 대기';
-  }
+/** SPEC §4 worker state labels, in Korean: the panel's half of `WORKER_KIND_TABLE`'s labels. */
+export function workerStateLabel(worker: Pick<WorkerStatus, 'alive' | 'kind' | 'state'>): string {
+  return stateLabel(worker, 'ko');
 }
 
 /**
  * Particle speed along a pipe, in pipe lengths per second. Down and unknown pipes carry no
- * traffic; paused ones crawl; a busy worker's pipe runs fast.
+ * traffic; paused ones crawl; a working (busy) worker's pipe runs fast.
  */
-export function flowSpeed(status: DrawnStatus, workerState: string | null): number {
+export function flowSpeed(
+  status: DrawnStatus,
+  worker: Pick<WorkerStatus, 'kind' | 'state'>,
+): number {
+  const working = stateSpec(worker.kind, worker.state)?.activity === 'working';
   switch (status) {
     case 'healthy':
-      return workerState === 'busy' ? 0.42 : 0.12;
+      return working ? 0.42 : 0.12;
     case 'degraded':
-      return workerState === 'busy' ? 0.3 : 0.09;
+      return working ? 0.3 : 0.09;
     case 'paused':
       return 0.012;
     case 'down':

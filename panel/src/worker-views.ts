@@ -23,7 +23,7 @@ export function workerViews(snapshot: PanelSnapshot): ReadonlyMap<string, Worker
   for (const worker of doc?.workers ?? []) {
     const link = linkOfWorker(doc?.links ?? [], worker.name);
     const status = drawnStatus(worker, link, doc?.redis_ok ?? false);
-    views.set(worker.name, { worker, link, status, speed: flowSpeed(status, worker.state) });
+    views.set(worker.name, { worker, link, status, speed: flowSpeed(status, worker) });
   }
   cache.set(snapshot, views);
   return views;

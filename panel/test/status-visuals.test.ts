@@ -12,6 +12,8 @@ import {
   workerStateLabel,
 } from '../src/status-visuals.js';
 
+const render = (state: string | null) => ({ kind: 'render' as const, state });
+
 describe('status → visual mapping (SPEC §4)', () => {
   it.each([
     ['healthy', '#22c55e'],
@@ -25,19 +27,19 @@ describe('status → visual mapping (SPEC §4)', () => {
   });
 
   it.each([
-    [false, 'busy', '🔴 다운'],
-    [false, null, '🔴 다운'],
-    [true, 'paused', '⏸ 작업중(트레이딩)'],
-    [true, 'busy', '⚙️ 처리 중'],
-    [true, 'market_open', '📈 장중'],
-    [true, 'market_closed', '🌙 휴장'],
-    [true, 'idle', '🟢 대기'],
-    [true, 'trading', '🟢 대기'],
-    [true, 'free', '🟢 대기'],
-    [true, null, '🟢 대기'],
-    [true, 'something-new', '🟢 대기'],
-  ] as const)('alive=%s state=%s is labelled %s', (alive, state, label) => {
-    expect(workerStateLabel({ alive, state })).toBe(label);
+    [false, 'render', 'busy', '🔴 다운'],
+    [false, 'render', null, '🔴 다운'],
+    [true, 'render', 'paused', '⏸ 작업중(트레이딩)'],
+    [true, 'render', 'busy', '⚙️ 처리 중'],
+    [true, 'trader', 'market_open', '📈 장중'],
+    [true, 'trader', 'market_closed', '🌙 휴장'],
+    [true, 'render', 'idle', '🟢 대기'],
+    [true, 'watcher', 'trading', '🟢 대기'],
+    [true, 'watcher', 'free', '🟢 대기'],
+    [true, 'render', null, '🟢 대기'],
+    [true, 'render', 'something-new', '🟢 대기'],
+  ] as const)('alive=%s %s state=%s is labelled %s', (alive, kind, state, label) => {
+    expect(workerStateLabel({ alive, kind, state })).toBe(label);
   });
 
   // Without colour, the pipe's shape and an icon still tell the statuses apart.
@@ -66,17 +68,17 @@ describe('status → visual mapping (SPEC §4)', () => {
     ['unknown', 'busy', false],
   ] as const)('%s (%s) shows particles: %s', (status, state, shown) => {
     expect(showsParticles(status)).toBe(shown);
-    expect(flowSpeed(status, state) > 0).toBe(shown);
+    expect(flowSpeed(status, render(state)) > 0).toBe(shown);
   });
 
   it('runs faster to a busy worker, crawls while paused, stops when down', () => {
-    const busy = flowSpeed('healthy', 'busy');
-    const idle = flowSpeed('healthy', 'idle');
-    const paused = flowSpeed('paused', 'paused');
+    const busy = flowSpeed('healthy', render('busy'));
+    const idle = flowSpeed('healthy', render('idle'));
+    const paused = flowSpeed('paused', render('paused'));
     expect(busy).toBeGreaterThan(idle * 2);
     expect(paused).toBeGreaterThan(0);
     expect(paused).toBeLessThan(idle / 5);
-    expect(flowSpeed('down', null)).toBe(0);
+    expect(flowSpeed('down', render(null))).toBe(0);
   });
 
   it.each<[boolean, 'healthy' | 'down' | 'paused' | undefined, boolean, DrawnStatus]>([

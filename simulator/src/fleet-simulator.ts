@@ -4,12 +4,14 @@ import {
   HEARTBEAT_INTERVAL_S,
   HEARTBEAT_TTL_S,
   redisKeys,
+  WORKER_KIND_TABLE,
   type WorkerKind,
   type WorkerSpec,
+  type WorkerState,
 } from '@fleet/core/contracts';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { HeartbeatWriter, type StateOf } from './heartbeat-writer.js';
+import { HeartbeatWriter } from './heartbeat-writer.js';
 import { clearQueuePaused, ReliableQueue, setQueuePaused } from './reliable-queue.js';
 import { sleep } from './sleep.js';
 
@@ -59,12 +61,6 @@ interface SimulatedWorker {
   stop: AbortController;
   loop: Promise<void>;
 }
-
-const INITIAL_STATE: { [K in WorkerKind]: StateOf<K> } = {
-  render: 'idle',
-  watcher: 'free',
-  trader: 'market_open',
-};
 
 /**
  * Plays a fleet of workers against Redis exactly as the real ones behave (SPEC §1): heartbeats
@@ -171,10 +167,11 @@ export class FleetSimulator {
     clearInterval(this.pauseRefresh);
     this.pauseRefresh = undefined;
     for (const w of this.workers.values()) {
-      if (w.spec.kind === 'watcher')
-        w.writer.setState(on ? 'trading' : 'free', on ? 'trading' : 'free');
-      if (w.spec.kind === 'render' && on) w.writer.setState('paused');
-      if (w.spec.kind === 'render' && !on && w.writer.state === 'paused') w.writer.setState('idle');
+      const states = WORKER_KIND_TABLE[w.spec.kind].tradingPause;
+      if (!states) continue;
+      // Only a worker still in its pause state resumes: a render worker may be busy already.
+      if (on) this.setSimulatedState(w, states.on);
+      else if (w.writer.state === states.on) this.setSimulatedState(w, states.off);
     }
     if (on) {
       this.wrotePause = true;
@@ -190,7 +187,8 @@ export class FleetSimulator {
   /** The trader's market state. */
   setMarketOpen(open: boolean): void {
     for (const w of this.workers.values()) {
-      if (w.spec.kind === 'trader') w.writer.setState(open ? 'market_open' : 'market_closed');
+      const states = WORKER_KIND_TABLE[w.spec.kind].market;
+      if (states) this.setSimulatedState(w, open ? states.open : states.closed);
     }
   }
 
@@ -294,13 +292,15 @@ export class FleetSimulator {
         })
       : null;
     if (queue) processingLists.add(queue.processing);
-    const initial = spec.kind === 'render' && this.paused ? 'paused' : INITIAL_STATE[spec.kind];
+    const kind = WORKER_KIND_TABLE[spec.kind];
+    const pauseState = this.paused ? kind.tradingPause?.on : undefined;
+    const initial = pauseState ?? kind.initial;
     const writer = new HeartbeatWriter<WorkerKind>({
       redis: this.redis,
       name: spec.name,
       kind: spec.kind,
       state: initial,
-      ...(spec.kind === 'watcher' ? { mode: initial } : {}),
+      ...(kind.mode ? { mode: initial } : {}),
       intervalMs: this.beatIntervalMs,
       ttlS: this.ttlS,
       now: this.now,
@@ -370,6 +370,11 @@ export class FleetSimulator {
     });
     this.outstanding.get(worker)?.add(job);
     return job;
+  }
+
+  /** A state change the scenarios steer; a kind that reports a mode gives the state as its mode. */
+  private setSimulatedState(w: SimulatedWorker, state: WorkerState): void {
+    w.writer.setState(state, WORKER_KIND_TABLE[w.spec.kind].mode ? state : undefined);
   }
 
   private worker(name: string): SimulatedWorker {

@@ -4,16 +4,19 @@ import {
   type Heartbeat,
   redisKeys,
   STATES_BY_KIND,
+  type StateOf,
+  WORKER_KIND_TABLE,
+  WORKER_KINDS,
   type WorkerKind,
 } from '@fleet/core/contracts';
+
+/** The kinds whose heartbeat carries `mode`. */
+const MODE_KINDS = WORKER_KINDS.filter((kind) => WORKER_KIND_TABLE[kind].mode);
 
 /** The one Redis command a heartbeat needs; an ioredis `Redis` or `Cluster` fits. */
 export interface HeartbeatRedis {
   set(key: string, value: string, expiry: 'EX', seconds: number): Promise<unknown>;
 }
-
-/** The states a worker of kind `K` may report (SPEC §1). */
-export type StateOf<K extends WorkerKind> = (typeof STATES_BY_KIND)[K][number];
 
 export interface HeartbeatWriterOptions<K extends WorkerKind> {
   /** Client the beats are written with. The writer never closes it: the caller owns it. */
@@ -23,7 +26,10 @@ export interface HeartbeatWriterOptions<K extends WorkerKind> {
   kind: K;
   /** State reported until `setState` changes it. */
   state: StateOf<K>;
-  /** Why the watcher is in its state (e.g. `trading`). Required for a watcher, refused otherwise. */
+  /**
+   * Why the watcher is in its state (e.g. `trading`). Required for a kind whose heartbeat carries
+   * a mode (`WORKER_KIND_TABLE`), refused otherwise.
+   */
   mode?: string;
   /**
    * Time between beats.
@@ -182,11 +188,14 @@ export class HeartbeatWriter<K extends WorkerKind = WorkerKind> {
   }
 
   private checkMode(mode: string | undefined): string | undefined {
-    if (this.kind === 'watcher' && !mode) {
-      throw new HeartbeatWriterError(`${this.name}: a watcher heartbeat carries a mode`);
+    const reportsMode = WORKER_KIND_TABLE[this.kind].mode;
+    if (reportsMode && !mode) {
+      throw new HeartbeatWriterError(`${this.name}: a ${this.kind} heartbeat carries a mode`);
     }
-    if (this.kind !== 'watcher' && mode !== undefined) {
-      throw new HeartbeatWriterError(`${this.name}: only the watcher reports a mode`);
+    if (!reportsMode && mode !== undefined) {
+      throw new HeartbeatWriterError(
+        `${this.name}: only the ${MODE_KINDS.join(', the ')} reports a mode`,
+      );
     }
     return mode;
   }

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { redisKeys } from './redis-keys.js';
-import { HOSTS, LINK_TYPES, WORKER_KINDS } from './worker-kinds.js';
+import {
+  defaultLinkOf,
+  HOSTS,
+  LINK_TYPES,
+  WORKER_KIND_TABLE,
+  WORKER_KINDS,
+} from './worker-kinds.js';
 
 const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -14,9 +20,9 @@ const WorkerSpecInputSchema = z.strictObject({
   name: z.string().regex(WORKER_NAME, 'letters, digits, "_", "." and "-" only (max 64)'),
   kind: z.enum(WORKER_KINDS),
   host: z.enum(HOSTS).default('windows'),
-  /** Pending-job list. Default: `queue:<name>` for render workers, none for the others. */
+  /** Pending-job list. Default by kind (`WORKER_KIND_TABLE`): `queue:<name>` for render workers. */
   queue: z.string().min(1).nullable().optional(),
-  /** The pipe drawn for this worker. Default by kind (SPEC §1); `null` draws none. */
+  /** The pipe drawn for this worker. Default by kind (`WORKER_KIND_TABLE`); `null` draws none. */
   link: LinkSpecSchema.nullable().optional(),
 });
 
@@ -61,12 +67,6 @@ export interface Fleet {
   workers: WorkerSpec[];
 }
 
-function defaultLink(name: string, kind: WorkerSpec['kind']): LinkSpec | null {
-  if (kind === 'render') return { from: 'nas', to: name, type: 'redis-queue' };
-  if (kind === 'trader') return { from: name, to: 'nas-stock', type: 'http-pull' };
-  return null;
-}
-
 /** A worker that beats but is not in the fleet file: shown on the Windows node, no pipe. */
 export function unlistedWorker(name: string, kind: WorkerSpec['kind']): WorkerSpec {
   return { name, kind, host: 'windows', queue: null, link: null };
@@ -92,11 +92,11 @@ export function parseFleet(input: unknown, source = 'fleet file'): Fleet {
       host: worker.host,
       queue:
         worker.queue === undefined
-          ? worker.kind === 'render'
+          ? WORKER_KIND_TABLE[worker.kind].queue
             ? redisKeys.defaultQueue(worker.name)
             : null
           : worker.queue,
-      link: worker.link === undefined ? defaultLink(worker.name, worker.kind) : worker.link,
+      link: worker.link === undefined ? defaultLinkOf(worker.kind, worker.name) : worker.link,
     })),
   };
 }
