@@ -335,11 +335,10 @@ export class Collector {
     const workers: WorkerStatus[] = reading.workers.map((worker) => {
       const { name } = worker.target.spec;
       const outcome = workerStatus(worker, nowMs, this.lastBeatAt.get(name) ?? null);
-      if (outcome.heartbeat) {
-        this.lastBeatAt.set(name, outcome.heartbeat.ts);
-        if (!worker.target.inFleet)
-          this.unlisted.set(name, unlistedWorker(name, outcome.heartbeat.kind));
-      }
+      const beat = outcome.heartbeat;
+      if (beat?.ts && beat.tsMs !== null) this.lastBeatAt.set(name, beat.ts);
+      if (beat?.kind && !worker.target.inFleet)
+        this.unlisted.set(name, unlistedWorker(name, beat.kind));
       return outcome.status;
     });
     if (reading.keyspaceSize !== null) this.keyspaceSize = reading.keyspaceSize;

@@ -1,4 +1,9 @@
-import { type Heartbeat, MAX_HEARTBEAT_BYTES, parseHeartbeat } from './contracts/heartbeat.js';
+import {
+  describeFieldErrors,
+  type HeartbeatFields,
+  MAX_HEARTBEAT_BYTES,
+  parseHeartbeat,
+} from './contracts/heartbeat.js';
 import { beatAge } from './contracts/link-status.js';
 import type { WorkerStatus } from './contracts/status-document.js';
 import type { WorkerReading } from './pipeline-plan.js';
@@ -8,8 +13,8 @@ export const DEFAULT_STUCK_AFTER_S = 30 * 60;
 
 export interface WorkerOutcome {
   status: WorkerStatus;
-  /** The heartbeat, when one was present and valid. */
-  heartbeat: Heartbeat | null;
+  /** The heartbeat's valid fields, when one was present and a JSON object. */
+  heartbeat: HeartbeatFields | null;
 }
 
 /**
@@ -70,36 +75,31 @@ export function workerStatus(
     case 'present':
       break;
   }
-  const invalid = (error: string): WorkerOutcome => ({
-    status: { ...base, alive: true, heartbeat_error: error },
-    heartbeat: null,
+  const parsed = parseHeartbeat(beat.raw, {
+    name: spec.name,
+    kind: inFleet ? spec.kind : null,
   });
-  const parsed = parseHeartbeat(beat.raw);
-  if (!parsed.ok) return invalid(parsed.error);
-  const heartbeat = parsed.heartbeat;
-  if (heartbeat.name !== spec.name) {
-    return invalid(`name "${heartbeat.name}" does not match its key (worker ${spec.name})`);
+  if (!parsed.ok) {
+    return { status: { ...base, alive: true, heartbeat_error: parsed.error }, heartbeat: null };
   }
-  if (inFleet && heartbeat.kind !== spec.kind) {
-    return invalid(`kind "${heartbeat.kind}" but the fleet file says ${spec.kind}`);
-  }
-  const tsMs = Date.parse(heartbeat.ts);
-  if (Number.isNaN(tsMs)) return invalid(`ts "${heartbeat.ts}" is not a date`);
-  const age = beatAge(tsMs, nowMs);
+  const { fields, errors } = parsed;
+  const age = fields.tsMs === null ? null : beatAge(fields.tsMs, nowMs);
   return {
     status: {
       ...base,
-      kind: heartbeat.kind,
+      kind: inFleet ? spec.kind : (fields.kind ?? spec.kind),
       alive: true,
-      state: heartbeat.state,
-      last_beat_age_s: age.age_s,
-      jobs_done: heartbeat.jobs_done,
-      jobs_failed: heartbeat.jobs_failed,
-      last_job_at: heartbeat.last_job_at,
-      last_beat_at: heartbeat.ts,
-      mode: heartbeat.mode ?? null,
-      clock_skew_s: age.clock_skew_s,
+      state: fields.state,
+      last_beat_age_s: age?.age_s ?? null,
+      jobs_done: fields.jobs_done ?? 0,
+      jobs_failed: fields.jobs_failed ?? 0,
+      last_job_at: fields.last_job_at,
+      last_beat_at: fields.tsMs === null ? lastBeatAt : fields.ts,
+      mode: fields.mode,
+      heartbeat_error: describeFieldErrors(errors),
+      heartbeat_invalid_fields: errors.map((e) => e.field),
+      clock_skew_s: age?.clock_skew_s ?? null,
     },
-    heartbeat,
+    heartbeat: fields,
   };
 }

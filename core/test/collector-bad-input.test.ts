@@ -7,7 +7,7 @@ const db = useCollectorRedis(seedHealthyFleet);
 
 const KEY = 'worker:image-render:heartbeat';
 const beat = (overrides: Record<string, unknown>, secondsAgo = 3) =>
-  heartbeat('image-render', 'render', overrides, secondsAgo);
+  heartbeat('image-render', 'render', { jobs_done: 7, ...overrides }, secondsAgo);
 
 interface BadInput {
   input: string;
@@ -17,6 +17,27 @@ interface BadInput {
   /** Is it counted as a heartbeat or queue error? */
   counted: 'heartbeat' | 'queue' | 'none';
 }
+
+/** One bad field: reported by name, every other field kept (jobs_done 7 is the valid counter). */
+const oneFieldBad = (field: string, error: RegExp, kept: Record<string, unknown> = {}) => ({
+  alive: true,
+  state: 'idle',
+  last_beat_age_s: 3,
+  jobs_done: 7,
+  heartbeat_invalid_fields: [field],
+  heartbeat_error: expect.stringMatching(error),
+  ...kept,
+});
+
+/** A heartbeat whose `ts` is written in another ISO-8601 form: every field is read. */
+const readable = (ageS: number) => ({
+  alive: true,
+  state: 'idle',
+  last_beat_age_s: ageS,
+  jobs_done: 7,
+  heartbeat_invalid_fields: [],
+  heartbeat_error: null,
+});
 
 const unreadable = (error: RegExp) => ({
   alive: true,
@@ -60,44 +81,136 @@ describe('every bad input is reported on its worker and leaves the rest intact',
     {
       input: 'a counter of the wrong type',
       write: (c) => c.set(KEY, beat({ jobs_done: '12' })),
-      expected: unreadable(/jobs_done/),
+      expected: oneFieldBad('jobs_done', /^jobs_done: "12": /, { jobs_done: 0 }),
       counted: 'heartbeat',
     },
     {
       input: 'a missing field',
       write: (c) => c.set(KEY, beat({ state: undefined })),
-      expected: unreadable(/state/),
+      expected: oneFieldBad('state', /^state: missing$/, { state: null }),
       counted: 'heartbeat',
     },
     {
       input: 'a state of another kind',
       write: (c) => c.set(KEY, beat({ state: 'market_open' })),
-      expected: unreadable(/market_open/),
+      expected: oneFieldBad('state', /"market_open" is not one of idle, busy, paused/, {
+        state: null,
+      }),
       counted: 'heartbeat',
     },
     {
       input: 'a kind the fleet file contradicts',
       write: (c) => c.set(KEY, beat({ kind: 'trader', state: 'market_open' })),
-      expected: unreadable(/kind "trader" but the fleet file says render/),
+      expected: {
+        ...oneFieldBad('kind', /kind: "trader" but the fleet file says render/, { state: null }),
+        kind: 'render',
+        heartbeat_invalid_fields: ['kind', 'state'],
+      },
       counted: 'heartbeat',
     },
     {
       input: "another worker's name",
       write: (c) => c.set(KEY, beat({ name: 'video-render' })),
-      expected: unreadable(/name "video-render" does not match/),
+      expected: oneFieldBad('name', /^name: "video-render" does not match its key/),
       counted: 'heartbeat',
     },
     {
       input: 'an unparseable ts',
       write: (c) => c.set(KEY, beat({ ts: 'yesterday' })),
-      expected: unreadable(/ts/),
+      expected: oneFieldBad('ts', /^ts: "yesterday": not a UTC ISO-8601/, {
+        last_beat_age_s: null,
+        last_beat_at: null,
+      }),
       counted: 'heartbeat',
     },
     {
       input: 'a ts without the Z',
       write: (c) => c.set(KEY, beat({ ts: '2026-11-26T06:00:00' })),
-      expected: unreadable(/ts/),
+      expected: oneFieldBad('ts', /^ts: /, { last_beat_age_s: null }),
       counted: 'heartbeat',
+    },
+    {
+      input: 'a ts on a day that does not exist',
+      write: (c) => c.set(KEY, beat({ ts: '2026-02-30T06:00:00Z' })),
+      expected: oneFieldBad('ts', /^ts: "2026-02-30T06:00:00Z": not a date/, {
+        last_beat_age_s: null,
+      }),
+      counted: 'heartbeat',
+    },
+    {
+      input: 'a state in capitals ("IDLE")',
+      write: (c) => c.set(KEY, beat({ state: 'IDLE' })),
+      expected: oneFieldBad('state', /^state: "IDLE" is not one of idle, busy, paused/, {
+        state: null,
+      }),
+      counted: 'heartbeat',
+    },
+    {
+      input: 'a state with a trailing space ("idle ")',
+      write: (c) => c.set(KEY, beat({ state: 'idle ' })),
+      expected: oneFieldBad('state', /^state: "idle " is not one of/, { state: null }),
+      counted: 'heartbeat',
+    },
+    {
+      input: 'a counter above 2^53 (not a safe integer)',
+      write: (c) =>
+        c.set(KEY, beat({}).replace('"jobs_failed":0', '"jobs_failed":9007199254740993')),
+      expected: oneFieldBad('jobs_failed', /^jobs_failed: 9007199254740992: not a whole number/, {
+        jobs_failed: 0,
+      }),
+      counted: 'heartbeat',
+    },
+    {
+      input: 'two bad fields at once',
+      write: (c) => c.set(KEY, beat({ state: 'IDLE', jobs_failed: -1 })),
+      expected: {
+        ...oneFieldBad('state', /^state: "IDLE" .*; jobs_failed: -1: negative$/, { state: null }),
+        heartbeat_invalid_fields: ['state', 'jobs_failed'],
+      },
+      counted: 'heartbeat',
+    },
+    {
+      input: 'a UTF-8 byte order mark before the JSON',
+      write: (c) =>
+        c.set(KEY, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(beat({}))])),
+      expected: readable(3),
+      counted: 'none',
+    },
+    {
+      input: 'a ts of minute precision (2026-11-26T05:59Z)',
+      write: (c) => c.set(KEY, beat({ ts: '2026-11-26T05:59Z' })),
+      expected: { ...readable(90), last_beat_at: '2026-11-26T05:59Z' },
+      counted: 'none',
+    },
+    {
+      input: 'a ts in basic format (20261126T060027Z)',
+      write: (c) => c.set(KEY, beat({ ts: '20261126T060027Z' })),
+      expected: readable(3),
+      counted: 'none',
+    },
+    {
+      input: 'a ts in basic format with minute precision (20261126T0559Z)',
+      write: (c) => c.set(KEY, beat({ ts: '20261126T0559Z' })),
+      expected: readable(90),
+      counted: 'none',
+    },
+    {
+      input: 'a ts with a comma fraction (2026-11-26T06:00:27,250Z)',
+      write: (c) => c.set(KEY, beat({ ts: '2026-11-26T06:00:27,250Z' })),
+      expected: readable(2),
+      counted: 'none',
+    },
+    {
+      input: 'a ts with microseconds (2026-11-26T06:00:27.123456Z)',
+      write: (c) => c.set(KEY, beat({ ts: '2026-11-26T06:00:27.123456Z' })),
+      expected: readable(2),
+      counted: 'none',
+    },
+    {
+      input: 'a ts of hour precision (2026-11-26T05Z)',
+      write: (c) => c.set(KEY, beat({ ts: '2026-11-26T05Z' })),
+      expected: readable(3630),
+      counted: 'none',
     },
     {
       input: 'a ts in the future',

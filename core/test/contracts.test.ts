@@ -3,12 +3,14 @@ import {
   beatAge,
   DEFAULT_FLEET,
   FleetConfigError,
+  HeartbeatSchema,
   jsonSchemaFiles,
   type LinkStatus,
   type LinkType,
   linkStatus,
   parseFleet,
   parseHeartbeat,
+  parseIsoUtc,
   STATES_BY_KIND,
 } from '@fleet/core';
 import { describe, expect, it } from 'vitest';
@@ -34,28 +36,91 @@ describe('parseHeartbeat', () => {
     expect(parseHeartbeat(beat({ kind, state }))).toMatchObject({ ok: true });
   });
 
-  it('keeps fields a worker adds (contract is additive)', () => {
-    const parsed = parseHeartbeat(beat({ gpu: 'rtx', mode: 'trading' }));
-    expect(parsed.ok && parsed.heartbeat).toMatchObject({ gpu: 'rtx', mode: 'trading' });
+  it('a field a worker adds is no error (the contract is additive)', () => {
+    expect(parseHeartbeat(beat({ gpu: 'rtx', mode: 'trading' }))).toMatchObject({
+      ok: true,
+      fields: { mode: 'trading', jobs_done: 3 },
+      errors: [],
+    });
   });
 
   it.each([
     ['not JSON', '{"name":', /not valid JSON/],
     ['a JSON array', '[1,2]', /wrong shape/],
-    ['a missing field', beat({ jobs_done: undefined }), /jobs_done/],
-    ['a string counter', beat({ jobs_done: '3' }), /jobs_done/],
-    ['a negative counter', beat({ jobs_failed: -1 }), /jobs_failed/],
-    ['a fractional counter', beat({ jobs_done: 1.5 }), /jobs_done/],
-    ['an unknown kind', beat({ kind: 'miner' }), /kind/],
-    ['a state of another kind', beat({ state: 'market_open' }), /state "market_open"/],
-    ['a ts without Z', beat({ ts: '2026-11-26T06:00:00' }), /ts/],
-    ['a ts with an offset', beat({ ts: '2026-11-26T06:00:00+09:00' }), /ts/],
-    ['a ts that is not a date', beat({ ts: 'yesterday' }), /ts/],
+    ['a JSON null', 'null', /wrong shape/],
     ['a 1 MB value', beat({ pad: 'x'.repeat(1024 * 1024) }), /too large/],
-  ])('rejects %s with a reason', (_case, raw, reason) => {
+  ])('rejects %s as a whole, with a reason', (_case, raw, reason) => {
     const parsed = parseHeartbeat(raw);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.error).toMatch(reason);
+  });
+
+  it.each([
+    ['a missing field', beat({ jobs_done: undefined }), 'jobs_done', /^missing$/],
+    ['a string counter', beat({ jobs_done: '3' }), 'jobs_done', /^"3": /],
+    ['a negative counter', beat({ jobs_failed: -1 }), 'jobs_failed', /negative/],
+    ['a fractional counter', beat({ jobs_done: 1.5 }), 'jobs_done', /whole number/],
+    ['a counter of 2^53', beat({ jobs_done: 2 ** 53 }), 'jobs_done', /safe integer/],
+    ['an unknown kind', beat({ kind: 'miner' }), 'kind', /"miner"/],
+    ['a state of another kind', beat({ state: 'market_open' }), 'state', /"market_open"/],
+    ['a state in capitals', beat({ state: 'IDLE' }), 'state', /"IDLE" is not one of/],
+    ['a ts without Z', beat({ ts: '2026-11-26T06:00:00' }), 'ts', /ISO-8601/],
+    ['a ts with an offset', beat({ ts: '2026-11-26T06:00:00+09:00' }), 'ts', /ISO-8601/],
+    ['a ts that is not a date', beat({ ts: 'yesterday' }), 'ts', /ISO-8601/],
+    ['a ts on 31 April', beat({ ts: '2026-04-31T06:00:00Z' }), 'ts', /not a date/],
+    ['a mode that is a number', beat({ mode: 3 }), 'mode', /^3: /],
+  ])('keeps the other fields of %s and names the bad one', (_case, raw, field, reason) => {
+    const parsed = parseHeartbeat(raw, { name: 'image-render', kind: 'render' });
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.errors).toEqual([{ field, error: expect.stringMatching(reason) }]);
+    expect(parsed.fields).toMatchObject({ name: 'image-render', [field]: null });
+  });
+
+  it('judges the state by the fleet kind, and names a kind the fleet contradicts', () => {
+    const parsed = parseHeartbeat(beat({ kind: 'trader', state: 'market_open' }), {
+      name: 'image-render',
+      kind: 'render',
+    });
+    expect(parsed.ok && parsed.errors.map((e) => e.field)).toEqual(['kind', 'state']);
+  });
+
+  it('ignores a byte order mark before the JSON', () => {
+    expect(parseHeartbeat(`\uFEFF${beat()}`)).toMatchObject({ ok: true, errors: [] });
+  });
+});
+
+describe('parseIsoUtc: every UTC form of ISO 8601 the contract allows', () => {
+  it.each([
+    ['2026-12-01T19:27:45Z', '2026-12-01T19:27:45.000Z'],
+    ['2026-12-01T19:27:45.5Z', '2026-12-01T19:27:45.500Z'],
+    ['2026-12-01T19:27:45,25Z', '2026-12-01T19:27:45.250Z'],
+    ['2026-12-01T19:27:45.123456789Z', '2026-12-01T19:27:45.123Z'],
+    ['2026-12-01T19:27Z', '2026-12-01T19:27:00.000Z'],
+    ['2026-12-01T19:27.5Z', '2026-12-01T19:27:30.000Z'],
+    ['2026-12-01T19Z', '2026-12-01T19:00:00.000Z'],
+    ['20261201T192745Z', '2026-12-01T19:27:45.000Z'],
+    ['20261201T1927Z', '2026-12-01T19:27:00.000Z'],
+    ['20261201T192745.5Z', '2026-12-01T19:27:45.500Z'],
+    ['2016-12-31T23:59:60Z', '2017-01-01T00:00:00.000Z'],
+    ['2028-02-29T00:00:00Z', '2028-02-29T00:00:00.000Z'],
+  ])('%s', (text, iso) => {
+    expect(new Date(parseIsoUtc(text) as number).toISOString()).toBe(iso);
+    expect(HeartbeatSchema.shape.ts.safeParse(text).success).toBe(true);
+  });
+
+  it.each([
+    '2026-12-01T19:27:45',
+    '2026-12-01T19:27:45+00:00',
+    '2026-12-01 19:27:45Z',
+    '2026-12-01t19:27:45z',
+    '2026-13-01T19:27:45Z',
+    '2027-02-29T19:27:45Z',
+    '2026-12-01T24:00:00Z',
+    '2026-12-01T19:60Z',
+    '2026-12-01',
+    '',
+  ])('not %j', (text) => {
+    expect(parseIsoUtc(text)).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_FLEET, StatusDocumentSchema } from '@fleet/core';
+import { DEFAULT_FLEET, HEARTBEAT_FIELDS, StatusDocumentSchema } from '@fleet/core';
 import { TestRedisServer } from '@fleet/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';
@@ -17,6 +17,9 @@ beforeAll(async () => {
   const client = server.client();
   await seedFleet(client);
   await client.set('worker:image-render:heartbeat', '{broken', 'EX', 45);
+  // One bad field: insta-render keeps its other fields (jobs_done 7 below) and names the bad one.
+  const insta = JSON.parse((await client.get('worker:insta-render:heartbeat')) as string);
+  await client.set('worker:insta-render:heartbeat', JSON.stringify({ ...insta, state: 'IDLE' }));
   client.disconnect();
   exporter = await startTestExporter(server);
   metrics = (await getText(`${exporter.url}/metrics`)).body;
@@ -53,7 +56,15 @@ describe('GET /metrics: every SPEC §6 series exists for every fleet worker', ()
     'fleet_worker_state{worker="image-render",state="busy"} 0',
     'fleet_worker_state{worker="task-watcher",state="trading"} 1',
     'fleet_worker_state{worker="ai_trade",state="market_closed"} 0',
-    ...WORKERS.map((w) => `fleet_heartbeat_invalid{worker="${w}"} ${w === 'image-render' ? 1 : 0}`),
+    ...WORKERS.map(
+      (w) => `fleet_heartbeat_invalid{worker="${w}"} ${/image|insta/.test(w) ? 1 : 0}`,
+    ),
+    ...WORKERS.flatMap((w) =>
+      HEARTBEAT_FIELDS.map(
+        (f) =>
+          `fleet_heartbeat_field_invalid{worker="${w}",field="${f}"} ${w === 'insta-render' && f === 'state' ? 1 : 0}`,
+      ),
+    ),
     ...['fleet_worker_jobs_done_total', 'fleet_worker_jobs_failed_total'].flatMap((m) =>
       WORKERS.map(
         (w) => `${m}{worker="${w}"} ${w === 'image-render' ? 0 : m.includes('done') ? 7 : 1}`,
@@ -68,10 +79,11 @@ describe('GET /metrics: every SPEC §6 series exists for every fleet worker', ()
     'fleet_link_status{from="nas",to="video-render",link_type="redis-queue",status="healthy"} 0',
     'fleet_link_status{from="ai_trade",to="nas-stock",link_type="http-pull",status="healthy"} 1',
     'fleet_collect_duration_seconds',
-    'fleet_collect_errors_total 1',
+    'fleet_collect_errors_total 2',
     'fleet_scan_age_seconds 0',
     'fleet_scan_complete 1',
     'fleet_heartbeat_errors_total{worker="image-render"} 1',
+    'fleet_heartbeat_errors_total{worker="insta-render"} 1',
     'process_cpu_seconds_total',
   ])('%s', (line) => {
     expect(metrics.split('\n').some((l) => l === line || l.startsWith(`${line} `))).toBe(true);

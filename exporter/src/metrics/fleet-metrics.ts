@@ -1,9 +1,10 @@
 import { type CollectionSnapshot, STATES_BY_KIND, type WorkerStatus } from '@fleet/core';
-import { LINK_STATUSES } from '@fleet/core/contracts';
+import { HEARTBEAT_FIELDS, LINK_STATUSES, parseIsoUtc } from '@fleet/core/contracts';
 import { ExpositionWriter, labelSet } from './exposition-writer.js';
 
+/** Unix seconds of a time the heartbeat wrote: any ISO-8601 UTC form the contract allows. */
 const seconds = (iso: string | null): number => {
-  const ms = iso === null ? Number.NaN : Date.parse(iso);
+  const ms = iso === null ? Number.NaN : (parseIsoUtc(iso) ?? Date.parse(iso));
   return Number.isNaN(ms) ? 0 : ms / 1000;
 };
 
@@ -77,6 +78,13 @@ const JOB_COUNTERS: readonly [name: string, help: string, field: 'jobs_done' | '
   ],
 ];
 
+/** The heartbeat was read as a JSON object and this counter in it was valid. */
+function counterReadable(w: WorkerStatus, field: 'jobs_done' | 'jobs_failed'): boolean {
+  const wholeValueUnreadable =
+    w.heartbeat_error !== null && w.heartbeat_invalid_fields.length === 0;
+  return w.alive && !wholeValueUnreadable && !w.heartbeat_invalid_fields.includes(field);
+}
+
 export interface FleetMetrics {
   /** The fleet families of one scrape, in the Prometheus text format. */
   render(snapshot: CollectionSnapshot): Buffer;
@@ -146,13 +154,25 @@ export function createFleetMetrics(): FleetMetrics {
         }
       }
 
+      out.family(
+        'fleet_heartbeat_field_invalid',
+        'gauge',
+        'Whether one field of the heartbeat is missing or invalid (the other fields are still used).',
+      );
+      for (const w of workers) {
+        const invalid = new Set(w.heartbeat_invalid_fields);
+        for (const field of HEARTBEAT_FIELDS) {
+          out.sample(labelSet({ worker: w.name, field }), invalid.has(field) ? 1 : 0);
+        }
+      }
+
       const listed = new Set(workers.map((w) => w.name));
       for (const [name, help, field] of JOB_COUNTERS) {
         const memory = lastReadable[field];
         for (const worker of memory.keys()) if (!listed.has(worker)) memory.delete(worker);
         out.family(name, 'counter', help);
         perWorker((w) => {
-          if (w.alive && w.heartbeat_error === null) memory.set(w.name, w[field]);
+          if (counterReadable(w, field)) memory.set(w.name, w[field]);
           return memory.get(w.name) ?? 0;
         });
       }
