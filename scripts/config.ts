@@ -1,6 +1,14 @@
 // Settings of `npm run demo` and `npm start`: the only reader of process.env under scripts/.
-import { integer, positiveNumber, redisUrlProblem } from '@fleet/core';
-import { Command, Option } from 'commander';
+import {
+  explicitSettings,
+  integer,
+  positiveNumber,
+  redisUrlProblem,
+  setting,
+  settingsCommand,
+  settingValues,
+} from '@fleet/core';
+import { Command } from 'commander';
 
 export interface DemoConfig {
   /** Redis to use (DEMO_REDIS_URL); null = start a private redis-server on a free port. */
@@ -26,79 +34,74 @@ export interface DemoConfig {
   childEnv: NodeJS.ProcessEnv;
 }
 
+/** Every setting of `npm run demo`: the one place each is declared. */
+export const DEMO_SETTINGS = {
+  // Checked after parsing: commander would echo a bad value, and this one may hold a password.
+  redisUrl: setting({
+    flag: '--redis-url <url>',
+    env: 'DEMO_REDIS_URL',
+    defaultText: 'unset = private redis-server',
+    help: 'use this Redis instead of a private redis-server; the simulator writes six simulated workers into it (`REDIS_URL` is ignored)',
+  }),
+  host: setting({
+    flag: '--host <address>',
+    env: 'EXPORTER_HOST',
+    default: '127.0.0.1',
+    help: 'address the exporter and alerting listen on; `0.0.0.0` to open the panel from another machine',
+  }),
+  exporterPort: setting({
+    flag: '--exporter-port <port>',
+    env: 'EXPORTER_PORT',
+    default: 8790,
+    parse: integer(1, 65_535),
+    help: 'exporter port; if the default is taken another free port is used (and said), a port you chose that is taken is an error',
+  }),
+  alertingPort: setting({
+    flag: '--alerting-port <port>',
+    env: 'ALERTING_PORT',
+    default: 8791,
+    parse: integer(1, 65_535),
+    help: 'alerting port; the same',
+  }),
+  alertIntervalS: setting({
+    flag: '--alert-interval <seconds>',
+    env: 'ALERT_INTERVAL_S',
+    default: 10,
+    parse: positiveNumber('seconds'),
+    help: 'alerting check interval, short so alerts show up quickly',
+  }),
+};
+
 /** `npm run demo`: flags (after `--`) or their environment twins, validated. */
 export function parseDemoConfig(argv: string[] = process.argv): DemoConfig {
-  const cli = new Command('demo')
-    .description(
-      'The whole fleet monitor on one machine: private Redis, simulator tour, exporter with the panel, alerting.',
-    )
-    .addOption(
-      new Option(
-        '--redis-url <url>',
-        'use this Redis instead of a private redis-server; the simulator writes into it (REDIS_URL is ignored)',
-      ).env('DEMO_REDIS_URL'),
-    )
-    .addOption(
-      new Option('--host <address>', 'address the exporter and alerting listen on')
-        .env('EXPORTER_HOST')
-        .default('127.0.0.1'),
-    )
-    .addOption(
-      new Option(
-        '--exporter-port <port>',
-        'exporter port (another free one if the default is taken)',
-      )
-        .env('EXPORTER_PORT')
-        .default(8790)
-        .argParser(integer(1, 65_535)),
-    )
-    .addOption(
-      new Option(
-        '--alerting-port <port>',
-        'alerting port (another free one if the default is taken)',
-      )
-        .env('ALERTING_PORT')
-        .default(8791)
-        .argParser(integer(1, 65_535)),
-    )
-    .addOption(
-      new Option(
-        '--alert-interval <seconds>',
-        'alerting check interval, short so alerts show up quickly',
-      )
-        .env('ALERT_INTERVAL_S')
-        .default(10)
-        .argParser(positiveNumber('seconds')),
-    )
+  const cli = settingsCommand(
+    'demo',
+    'The whole fleet monitor on one machine: private Redis, simulator tour, exporter with the panel, alerting.',
+    DEMO_SETTINGS,
+  )
     .addHelpText(
       'after',
       '\nThe simulator reads its own SIM_* variables (see npm run simulate -- --help), e.g.\nSIM_SPEED=4 for a faster tour. Set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID to really send alerts.',
     )
     .showHelpAfterError('(add --help for usage)')
     .parse(argv);
-  const options = cli.opts<{
-    redisUrl?: string;
-    host: string;
-    exporterPort: number;
-    alertingPort: number;
-    alertInterval: number;
-  }>();
+  const options = settingValues(cli, DEMO_SETTINGS);
   // Checked after parsing: commander would echo a bad value, and this one may hold a password.
   const redisProblem = options.redisUrl === undefined ? null : redisUrlProblem(options.redisUrl);
   if (redisProblem !== null) cli.error(`error: ${redisProblem}`);
   if (options.exporterPort === options.alertingPort) {
     cli.error('error: EXPORTER_PORT and ALERTING_PORT must differ');
   }
-  const explicit = (name: string) => cli.getOptionValueSource(name) !== 'default';
+  const explicit = explicitSettings(cli, DEMO_SETTINGS);
   return {
     redisUrl: options.redisUrl ?? null,
     ignoresRedisUrl: Boolean(process.env.REDIS_URL),
     host: options.host,
     exporterPort: options.exporterPort,
-    exporterPortExplicit: explicit('exporterPort'),
+    exporterPortExplicit: explicit.has('exporterPort'),
     alertingPort: options.alertingPort,
-    alertingPortExplicit: explicit('alertingPort'),
-    alertIntervalS: options.alertInterval,
+    alertingPortExplicit: explicit.has('alertingPort'),
+    alertIntervalS: options.alertIntervalS,
     telegram: Boolean(process.env.TELEGRAM_BOT_TOKEN || process.env.TELEGRAM_BOT_TOKEN_FILE),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     childEnv: { ...process.env },

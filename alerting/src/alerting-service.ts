@@ -5,7 +5,6 @@ import {
   createLogger,
   createRedisClient,
   DEFAULT_FLEET,
-  type Fleet,
   type Logger,
   redactUrl,
 } from '@fleet/core';
@@ -15,9 +14,8 @@ import { AlertChecker } from './alert-checker.js';
 import { AlertStore, outboxMessage } from './alert-store.js';
 import { AlertingMetrics } from './alerting-metrics.js';
 import { CommandPoller } from './command-poller.js';
-import { DEFAULTS, type TelegramSettings } from './config.js';
+import { type AlertingConfig, DEFAULTS } from './config.js';
 import { closeServer, serverPort, startHttpServer } from './http-server.js';
-import type { Lang } from './lang.js';
 import { LeaderLease } from './leader-lease.js';
 import type { RenderedMessage } from './messages.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
@@ -25,40 +23,11 @@ import { createScrubber, describeError } from './scrub.js';
 import { LogOnlySender, type MessageSender, TelegramSender } from './telegram-sender.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 
-/** Options of `startAlerting`; the environment variable of each is in brackets. */
-export interface AlertingOptions {
-  /** Redis to watch, and to keep the alert state in [REDIS_URL]. @defaultValue `redis://127.0.0.1:6379` */
-  redisUrl?: string;
-  /** The workers to watch [FLEET_CONFIG]. @defaultValue the six workers of SPEC §1 */
-  fleet?: Fleet;
-  /** Telegram; null or absent = log-only [TELEGRAM_*]. @defaultValue null */
-  telegram?: TelegramSettings | null;
-  /** Seconds between checks [ALERT_INTERVAL_S]. @defaultValue 60 */
-  intervalS?: number;
-  /** Dead letters that raise an alert [ALERT_DEADLETTER_THRESHOLD]. @defaultValue 1 */
-  deadLetterThreshold?: number;
-  /** Seconds a worker never seen alive may be dead before it is announced [ALERT_BOOT_GRACE_S]. @defaultValue 90 */
-  bootGraceS?: number;
-  /** Message language [ALERT_LANG]. @defaultValue `ko` */
-  lang?: Lang;
-  /** Port of /healthz and /metrics, 0 = any free one [ALERTING_PORT]. @defaultValue 8791 */
-  port?: number;
-  /** Address of /healthz and /metrics [ALERTING_HOST]. @defaultValue `0.0.0.0` */
-  host?: string;
-  /** Seconds of jobs waiting without progress that make a stuck queue; 0 = off [ALERT_STUCK_AFTER_S]. @defaultValue 1800 */
-  stuckAfterS?: number;
-  /** Seconds between reminders of an ongoing outage; 0 = off [ALERT_REPEAT_S]. @defaultValue 14400 */
-  repeatS?: number;
-  /** Seconds a liveness change must hold before it is announced [ALERT_HOLD_FOR_S]. @defaultValue 0 */
-  holdForS?: number;
-  /** Seconds Redis must stay unreadable before it is announced [ALERT_REDIS_CONFIRM_S]. @defaultValue 10 */
-  redisConfirmS?: number;
-  /** Seconds of the lease that elects the checking replica [ALERT_LEASE_S]. @defaultValue 30 */
-  leaseS?: number;
-  /** Prefix of the service's own Redis keys [ALERT_KEY_PREFIX]. @defaultValue `fleet-alerting:` */
-  keyPrefix?: string;
-  /** Log level, when no logger is given [LOG_LEVEL]. @defaultValue `info` */
-  logLevel?: string;
+/**
+ * Options of `startAlerting`: the settings of `SETTINGS` in config.ts (each documented there with
+ * its variable and default), and what a test or embedding program injects.
+ */
+export interface AlertingOptions extends Partial<AlertingConfig> {
   /** @defaultValue a JSON logger on stdout */
   logger?: Logger;
   /** The clock. @defaultValue `Date.now` */

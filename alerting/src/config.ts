@@ -2,16 +2,19 @@ import { readFileSync } from 'node:fs';
 import {
   ConfigError,
   checkRedisUrl,
-  envOption,
+  type Fleet,
   integer,
   LOG_LEVELS,
   loadFleetSetting,
   oneOf,
-  parseConfigArgs,
+  parseSettings,
+  type SettingValues,
+  setting,
+  settingDefaults,
+  settingsCommand,
 } from '@fleet/core';
-import { Command, InvalidArgumentError } from 'commander';
-import type { AlertingOptions } from './alerting-service.js';
-import { LANGS, type Lang } from './lang.js';
+import { InvalidArgumentError } from 'commander';
+import { LANGS } from './lang.js';
 
 export { ConfigError } from '@fleet/core';
 
@@ -26,28 +29,6 @@ export interface TelegramSettings {
   /** Long-poll wait of `getUpdates` for bot commands, in seconds. @defaultValue 30 */
   pollTimeoutS: number;
 }
-
-/** Every setting of the alerting service, validated (times in seconds). */
-export type AlertingConfig = Required<Omit<AlertingOptions, 'logger' | 'now' | 'replicaId'>>;
-
-/** The defaults of SPEC §5, and of the settings this service adds. */
-export const DEFAULTS = {
-  redisUrl: 'redis://127.0.0.1:6379',
-  intervalS: 60,
-  deadLetterThreshold: 1,
-  bootGraceS: 90,
-  lang: 'ko' as Lang,
-  port: 8791,
-  host: '0.0.0.0',
-  stuckAfterS: 1800,
-  repeatS: 14_400,
-  holdForS: 0,
-  redisConfirmS: 10,
-  leaseS: 30,
-  keyPrefix: 'fleet-alerting:',
-  logLevel: 'info',
-  pollTimeoutS: 30,
-} as const;
 
 function seconds(options: { min: number; allowZero?: boolean }) {
   return (value: string): number => {
@@ -104,166 +85,176 @@ function keyPrefix(value: string): string {
   return value;
 }
 
-function buildCommand(): Command {
-  return new Command('fleet-alerting')
-    .description('Turns fleet status changes into Telegram alerts.')
-    .addOption(
-      // Checked after parsing: commander would echo a bad value, and this one may hold a password.
-      envOption(
-        '--redis-url <url>',
-        'Redis to watch and to keep alert state in',
-        'REDIS_URL',
-      ).default(DEFAULTS.redisUrl),
-    )
-    .addOption(
-      envOption(
-        '--fleet-config <path>',
-        'fleet file (JSON or YAML); unset = the six workers',
-        'FLEET_CONFIG',
-      ),
-    )
-    .addOption(
-      envOption(
-        '--telegram-bot-token <token>',
-        'bot token from BotFather (prefer the env var or the file)',
-        'TELEGRAM_BOT_TOKEN',
-      ),
-    )
-    .addOption(
-      envOption(
-        '--telegram-bot-token-file <path>',
-        'file holding the bot token (Docker/Kubernetes secrets)',
-        'TELEGRAM_BOT_TOKEN_FILE',
-      ),
-    )
-    .addOption(
-      envOption(
-        '--telegram-chat-id <ids>',
-        'chat id(s) to alert, comma-separated; required with a token',
-        'TELEGRAM_CHAT_ID',
-      ).argParser(chatIds),
-    )
-    .addOption(
-      envOption(
-        '--telegram-api-url <url>',
-        'Bot API root (self-hosted Bot API server)',
-        'TELEGRAM_API_URL',
-      ).argParser(url(['http:', 'https:'])),
-    )
-    .addOption(
-      envOption(
-        '--telegram-poll-timeout-s <seconds>',
-        'long-poll wait for bot commands',
-        'TELEGRAM_POLL_TIMEOUT_S',
-      )
-        .default(DEFAULTS.pollTimeoutS)
-        .argParser(integer(1, 50)),
-    )
-    .addOption(
-      envOption('--interval-s <seconds>', 'time between checks', 'ALERT_INTERVAL_S')
-        .default(DEFAULTS.intervalS)
-        .argParser(seconds({ min: 0.1 })),
-    )
-    .addOption(
-      envOption(
-        '--deadletter-threshold <count>',
-        'dead letters that raise an alert',
-        'ALERT_DEADLETTER_THRESHOLD',
-      )
-        .default(DEFAULTS.deadLetterThreshold)
-        .argParser(integer(1, 1_000_000_000)),
-    )
-    .addOption(
-      envOption(
-        '--boot-grace-s <seconds>',
-        'how long a worker never seen alive may be dead before it is announced',
-        'ALERT_BOOT_GRACE_S',
-      )
-        .default(DEFAULTS.bootGraceS)
-        .argParser(seconds({ min: 0 })),
-    )
-    .addOption(
-      envOption('--lang <lang>', 'message language (ko, en)', 'ALERT_LANG')
-        .default(DEFAULTS.lang)
-        .argParser(oneOf(LANGS)),
-    )
-    .addOption(
-      envOption('--port <port>', 'port of /healthz and /metrics', 'ALERTING_PORT')
-        .default(DEFAULTS.port)
-        .argParser(integer(0, 65_535)),
-    )
-    .addOption(
-      envOption('--host <host>', 'address of /healthz and /metrics', 'ALERTING_HOST').default(
-        DEFAULTS.host,
-      ),
-    )
-    .addOption(
-      envOption(
-        '--stuck-after-s <seconds>',
-        'jobs waiting without progress this long = stuck queue; 0 = off',
-        'ALERT_STUCK_AFTER_S',
-      )
-        .default(DEFAULTS.stuckAfterS)
-        .argParser(seconds({ min: 1, allowZero: true })),
-    )
-    .addOption(
-      envOption(
-        '--repeat-s <seconds>',
-        'remind of an ongoing outage this often; 0 = off',
-        'ALERT_REPEAT_S',
-      )
-        .default(DEFAULTS.repeatS)
-        .argParser(seconds({ min: 1, allowZero: true })),
-    )
-    .addOption(
-      envOption(
-        '--hold-for-s <seconds>',
-        'a worker must stay down (or up) this long before it is announced',
-        'ALERT_HOLD_FOR_S',
-      )
-        .default(DEFAULTS.holdForS)
-        .argParser(seconds({ min: 0 })),
-    )
-    .addOption(
-      envOption(
-        '--redis-confirm-s <seconds>',
-        'Redis must stay unreadable this long before it is announced',
-        'ALERT_REDIS_CONFIRM_S',
-      )
-        .default(DEFAULTS.redisConfirmS)
-        .argParser(seconds({ min: 0 })),
-    )
-    .addOption(
-      envOption(
-        '--lease-s <seconds>',
-        'lease that elects the replica running checks',
-        'ALERT_LEASE_S',
-      )
-        .default(DEFAULTS.leaseS)
-        .argParser(seconds({ min: 1 })),
-    )
-    .addOption(
-      envOption(
-        '--key-prefix <prefix>',
-        "prefix of this service's own Redis keys",
-        'ALERT_KEY_PREFIX',
-      )
-        .default(DEFAULTS.keyPrefix)
-        .argParser(keyPrefix),
-    )
-    .addOption(
-      envOption('--log-level <level>', 'log level', 'LOG_LEVEL')
-        .default(DEFAULTS.logLevel)
-        .argParser(oneOf(LOG_LEVELS)),
-    );
+/** Every setting of the alerting service: the one place each is declared. */
+export const SETTINGS = {
+  redisUrl: setting({
+    flag: '--redis-url <url>',
+    env: 'REDIS_URL',
+    default: 'redis://127.0.0.1:6379',
+    parse: checkRedisUrl,
+    help: 'Redis to watch, and to keep the alert state in (`rediss://` and passwords work; never logged)',
+  }),
+  fleetConfig: setting({
+    flag: '--fleet-config <path>',
+    env: 'FLEET_CONFIG',
+    defaultText: 'the six workers',
+    help: 'fleet file (JSON or YAML)',
+  }),
+  telegramBotToken: setting({
+    flag: '--telegram-bot-token <token>',
+    env: 'TELEGRAM_BOT_TOKEN',
+    defaultText: 'unset = log-only',
+    help: 'bot token from BotFather (prefer the variable or the file to the flag)',
+  }),
+  telegramBotTokenFile: setting({
+    flag: '--telegram-bot-token-file <path>',
+    env: 'TELEGRAM_BOT_TOKEN_FILE',
+    help: 'a file holding the token, e.g. a Docker secret (use one or the other)',
+  }),
+  telegramChatIds: setting({
+    flag: '--telegram-chat-id <ids>',
+    env: 'TELEGRAM_CHAT_ID',
+    defaultText: 'required with a token',
+    parse: chatIds,
+    help: 'chat id(s), comma-separated; numbers or `@channel`',
+  }),
+  telegramApiUrl: setting({
+    flag: '--telegram-api-url <url>',
+    env: 'TELEGRAM_API_URL',
+    defaultText: "Telegram's own",
+    parse: url(['http:', 'https:']),
+    help: 'Bot API root, e.g. a self-hosted Bot API server',
+  }),
+  telegramPollTimeoutS: setting({
+    flag: '--telegram-poll-timeout-s <seconds>',
+    env: 'TELEGRAM_POLL_TIMEOUT_S',
+    default: 30,
+    parse: integer(1, 50),
+    help: 'long-poll wait of `getUpdates` for commands (1–50)',
+  }),
+  intervalS: setting({
+    flag: '--interval-s <seconds>',
+    env: 'ALERT_INTERVAL_S',
+    default: 60,
+    parse: seconds({ min: 0.1 }),
+    help: 'time between checks',
+  }),
+  deadLetterThreshold: setting({
+    flag: '--deadletter-threshold <count>',
+    env: 'ALERT_DEADLETTER_THRESHOLD',
+    default: 1,
+    parse: integer(1, 1_000_000_000),
+    help: 'dead letters that raise an alert',
+  }),
+  bootGraceS: setting({
+    flag: '--boot-grace-s <seconds>',
+    env: 'ALERT_BOOT_GRACE_S',
+    default: 90,
+    parse: seconds({ min: 0 }),
+    help: 'how long a worker never seen alive may be dead before it is reported; also the grace after Redis returns',
+  }),
+  lang: setting({
+    flag: '--lang <lang>',
+    env: 'ALERT_LANG',
+    default: 'ko',
+    parse: oneOf(LANGS),
+    help: 'message language: `ko` or `en`',
+  }),
+  port: setting({
+    flag: '--port <port>',
+    env: 'ALERTING_PORT',
+    default: 8791,
+    parse: integer(0, 65_535),
+    help: 'port of `/healthz` and `/metrics` (0 = any free port)',
+  }),
+  host: setting({
+    flag: '--host <host>',
+    env: 'ALERTING_HOST',
+    default: '0.0.0.0',
+    help: 'address of `/healthz` and `/metrics`',
+  }),
+  stuckAfterS: setting({
+    flag: '--stuck-after-s <seconds>',
+    env: 'ALERT_STUCK_AFTER_S',
+    default: 1800,
+    parse: seconds({ min: 1, allowZero: true }),
+    help: 'jobs waiting without progress this long = stuck queue; `0` = off',
+  }),
+  repeatS: setting({
+    flag: '--repeat-s <seconds>',
+    env: 'ALERT_REPEAT_S',
+    default: 14_400,
+    parse: seconds({ min: 1, allowZero: true }),
+    help: 'reminder interval for an ongoing outage; `0` = off',
+  }),
+  holdForS: setting({
+    flag: '--hold-for-s <seconds>',
+    env: 'ALERT_HOLD_FOR_S',
+    default: 0,
+    parse: seconds({ min: 0 }),
+    help: 'a worker must stay down (or up) this long before it is announced (anti-flapping)',
+  }),
+  redisConfirmS: setting({
+    flag: '--redis-confirm-s <seconds>',
+    env: 'ALERT_REDIS_CONFIRM_S',
+    default: 10,
+    parse: seconds({ min: 0 }),
+    help: 'Redis must stay unreadable this long before it is announced (re-checked quickly meanwhile)',
+  }),
+  leaseS: setting({
+    flag: '--lease-s <seconds>',
+    env: 'ALERT_LEASE_S',
+    default: 30,
+    parse: seconds({ min: 1 }),
+    help: 'lease that elects the replica running checks and polling commands',
+  }),
+  keyPrefix: setting({
+    flag: '--key-prefix <prefix>',
+    env: 'ALERT_KEY_PREFIX',
+    default: 'fleet-alerting:',
+    parse: keyPrefix,
+    help: "prefix of this service's own Redis keys",
+  }),
+  logLevel: setting({
+    flag: '--log-level <level>',
+    env: 'LOG_LEVEL',
+    default: 'info',
+    parse: oneOf(LOG_LEVELS),
+    help: '`fatal` … `trace`, or `silent`',
+  }),
+};
+
+type Values = SettingValues<typeof SETTINGS>;
+type TelegramKey =
+  | 'telegramBotToken'
+  | 'telegramBotTokenFile'
+  | 'telegramChatIds'
+  | 'telegramApiUrl'
+  | 'telegramPollTimeoutS';
+
+/** Every setting of the alerting service, validated (times in seconds). */
+export type AlertingConfig = Omit<Values, TelegramKey | 'fleetConfig'> & {
+  /** The workers to watch (FLEET_CONFIG). */
+  fleet: Fleet;
+  /** Telegram; null = log-only. */
+  telegram: TelegramSettings | null;
+};
+
+/** The defaults of the table. */
+export const DEFAULTS = settingDefaults(SETTINGS);
+
+function command() {
+  return settingsCommand(
+    'fleet-alerting',
+    'Turns fleet status changes into Telegram alerts.',
+    SETTINGS,
+  );
 }
 
 /** Bot API tokens look like `123456789:AAH...`; checked so a wrong value fails at start. */
 const BOT_TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{20,}$/;
 
-function readToken(options: Record<string, unknown>): string | null {
-  const direct = options.telegramBotToken as string | undefined;
-  const file = options.telegramBotTokenFile as string | undefined;
+function readToken(direct: string | undefined, file: string | undefined): string | null {
   if (direct && file) {
     throw new ConfigError('set TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKEN_FILE, not both');
   }
@@ -273,9 +264,8 @@ function readToken(options: Record<string, unknown>): string | null {
     try {
       token = readFileSync(file, 'utf8').trim();
     } catch (error) {
-      throw new ConfigError(
-        `TELEGRAM_BOT_TOKEN_FILE: cannot read ${file}: ${(error as Error).message}`,
-      );
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConfigError(`TELEGRAM_BOT_TOKEN_FILE: cannot read ${file}: ${reason}`);
     }
   }
   if (!token) return null;
@@ -292,38 +282,33 @@ function readToken(options: Record<string, unknown>): string | null {
  * `--help` request throws a CommanderError with code `commander.helpDisplayed`.
  */
 export function loadConfig(argv: readonly string[]): AlertingConfig {
-  const options = parseConfigArgs(buildCommand(), argv);
-  const redisUrl = checkRedisUrl(options.redisUrl as string);
-  const token = readToken(options);
-  const chats = options.telegramChatId as string[] | undefined;
-  if (token && !chats) throw new ConfigError('TELEGRAM_CHAT_ID is required with a bot token');
-  if (!token && chats) {
+  const {
+    fleetConfig,
+    telegramBotToken,
+    telegramBotTokenFile,
+    telegramChatIds,
+    telegramApiUrl,
+    telegramPollTimeoutS,
+    ...rest
+  } = parseSettings(command(), SETTINGS, argv);
+  const token = readToken(telegramBotToken, telegramBotTokenFile);
+  if (token && !telegramChatIds) {
+    throw new ConfigError('TELEGRAM_CHAT_ID is required with a bot token');
+  }
+  if (!token && telegramChatIds) {
     throw new ConfigError('TELEGRAM_CHAT_ID is set but there is no TELEGRAM_BOT_TOKEN (or _FILE)');
   }
   return {
-    redisUrl,
-    fleet: loadFleetSetting(options.fleetConfig as string | undefined),
+    ...rest,
+    fleet: loadFleetSetting(fleetConfig),
     telegram:
-      token && chats
+      token && telegramChatIds
         ? {
             token,
-            chatIds: chats,
-            apiUrl: (options.telegramApiUrl as string | undefined) ?? null,
-            pollTimeoutS: options.telegramPollTimeoutS as number,
+            chatIds: telegramChatIds,
+            apiUrl: telegramApiUrl ?? null,
+            pollTimeoutS: telegramPollTimeoutS,
           }
         : null,
-    intervalS: options.intervalS as number,
-    deadLetterThreshold: options.deadletterThreshold as number,
-    bootGraceS: options.bootGraceS as number,
-    lang: options.lang as Lang,
-    port: options.port as number,
-    host: options.host as string,
-    stuckAfterS: options.stuckAfterS as number,
-    repeatS: options.repeatS as number,
-    holdForS: options.holdForS as number,
-    redisConfirmS: options.redisConfirmS as number,
-    leaseS: options.leaseS as number,
-    keyPrefix: options.keyPrefix as string,
-    logLevel: options.logLevel as string,
   };
 }

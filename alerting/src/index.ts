@@ -3,5 +3,5 @@ export type { AlertState } from './alert-state.js';
 export type { AlertingOptions, AlertingService } from './alerting-service.js';
 export { startAlerting } from './alerting-service.js';
 export type { AlertingConfig, TelegramSettings } from './config.js';
-export { ConfigError, DEFAULTS, loadConfig } from './config.js';
+export { ConfigError, DEFAULTS, loadConfig, SETTINGS } from './config.js';
 export type { AlertEvent, CheckRules } from './evaluate-check.js';

@@ -1,5 +1,5 @@
 // Pieces shared by the services' `config.ts` files (which stay the only readers of process.env).
-import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { type Fleet, FleetConfigError } from './contracts/fleet.js';
 import { loadFleet } from './fleet-file.js';
 import { redactUrl } from './logger.js';
@@ -11,11 +11,6 @@ export class ConfigError extends Error {
 
 /** The pino levels a `--log-level` may name. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-/** A flag with its environment twin. */
-export function envOption(flags: string, description: string, env: string): Option {
-  return new Option(flags, description).env(env);
-}
 
 /** argParser: a whole number (digits only) from `min` to `max`. */
 export function integer(min: number, max = Number.POSITIVE_INFINITY): (value: string) => number {
@@ -83,26 +78,4 @@ export function loadFleetSetting(path: string | undefined): Fleet {
     if (error instanceof FleetConfigError) throw new ConfigError(error.message);
     throw error;
   }
-}
-
-/**
- * Parses `argv` (user arguments, no node/script) with `command` and returns its options. A bad
- * value throws ConfigError with commander's message, which names the flag or variable; `--help`
- * throws the CommanderError with code `commander.helpDisplayed`. Commander neither prints the
- * error nor exits: the service's main decides.
- */
-export function parseConfigArgs(
-  command: Command,
-  argv: readonly string[],
-): Record<string, unknown> {
-  command.exitOverride().configureOutput({ writeErr: () => {} });
-  try {
-    command.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError && error.code !== 'commander.helpDisplayed') {
-      throw new ConfigError(error.message.replace(/^error: /, ''));
-    }
-    throw error;
-  }
-  return command.opts();
 }

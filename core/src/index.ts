@@ -6,4 +6,5 @@ export * from './json-schemas.js';
 export * from './keyspace-scan.js';
 export * from './logger.js';
 export * from './redis-client.js';
+export * from './settings.js';
 export { TimeoutError } from './timeout.js';

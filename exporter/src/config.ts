@@ -1,152 +1,115 @@
 import { fileURLToPath } from 'node:url';
 import {
   checkRedisUrl,
-  envOption,
   type Fleet,
   integer,
   LOG_LEVELS,
   loadFleetSetting,
   oneOf,
-  parseConfigArgs,
+  parseSettings,
+  type SettingValues,
+  setting,
+  settingDefaults,
+  settingsCommand,
 } from '@fleet/core';
-import { Command } from 'commander';
 
 export { ConfigError } from '@fleet/core';
 
+/** Every setting of the exporter: the one place each is declared. */
+export const SETTINGS = {
+  redisUrl: setting({
+    flag: '--redis-url <url>',
+    env: 'REDIS_URL',
+    default: 'redis://127.0.0.1:6379',
+    parse: checkRedisUrl,
+    help: 'Redis to read; `rediss://` (TLS), `user:password@` and `/db` work. Logged only as `redis://:***@host`',
+  }),
+  fleetConfig: setting({
+    flag: '--fleet-config <path>',
+    env: 'FLEET_CONFIG',
+    defaultText: 'unset = the six default workers',
+    help: 'fleet file (JSON or YAML, see `core/schema/fleet-file.schema.json`)',
+  }),
+  port: setting({
+    flag: '--port <port>',
+    env: 'EXPORTER_PORT',
+    default: 8790,
+    parse: integer(0, 65_535),
+    help: 'HTTP port (0 = any free port)',
+  }),
+  host: setting({
+    flag: '--host <host>',
+    env: 'EXPORTER_HOST',
+    default: '0.0.0.0',
+    help: 'HTTP listen address',
+  }),
+  cacheMaxAgeMs: setting({
+    flag: '--cache-max-age-ms <ms>',
+    env: 'EXPORTER_CACHE_MAX_AGE_MS',
+    default: 1000,
+    parse: integer(0, 60_000),
+    help: 'every request within this long shares one collection (0 = only concurrent requests share)',
+  }),
+  collectTimeoutMs: setting({
+    flag: '--collect-timeout-ms <ms>',
+    env: 'EXPORTER_COLLECT_TIMEOUT_MS',
+    default: 2500,
+    parse: integer(50, 60_000),
+    help: 'a collection, each Redis command and a connection attempt give up after this long; no request waits longer',
+  }),
+  scanInlineMaxKeys: setting({
+    flag: '--scan-inline-max-keys <keys>',
+    env: 'EXPORTER_SCAN_INLINE_MAX_KEYS',
+    default: 10_000,
+    parse: integer(0, 1_000_000_000),
+    help: 'up to this many keys in Redis (DBSIZE) the SCAN pass runs inside every collection; above it, in the background',
+  }),
+  scanIntervalS: setting({
+    flag: '--scan-interval-s <seconds>',
+    env: 'EXPORTER_SCAN_INTERVAL_S',
+    default: 30,
+    parse: integer(1, 86_400),
+    help: 'how often the background SCAN pass repeats on a large keyspace',
+  }),
+  scanDeadlineMs: setting({
+    flag: '--scan-deadline-ms <ms>',
+    env: 'EXPORTER_SCAN_DEADLINE_MS',
+    default: 5000,
+    parse: integer(1, 600_000),
+    help: 'a SCAN pass stops after this long and says so (`scan.stopped_by: "deadline"`); a pass inside a collection gets at most half the collection timeout',
+  }),
+  scanKeyCap: setting({
+    flag: '--scan-key-cap <keys>',
+    env: 'EXPORTER_SCAN_KEY_CAP',
+    default: 10_000,
+    parse: integer(1, 10_000_000),
+    help: 'a SCAN pass stops after finding this many processing/heartbeat keys (`stopped_by: "key_cap"`)',
+  }),
+  panelDir: setting({
+    flag: '--panel-dir <dir>',
+    env: 'EXPORTER_PANEL_DIR',
+    // Relative to this file in both `src/` (tsx) and `dist/` (node).
+    default: fileURLToPath(new URL('../../panel/dist', import.meta.url)),
+    defaultText: '`panel/dist` of this repository',
+    help: 'the built panel served at `/infra/`',
+  }),
+  logLevel: setting({
+    flag: '--log-level <level>',
+    env: 'LOG_LEVEL',
+    default: 'info',
+    parse: oneOf(LOG_LEVELS),
+    help: '`fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`',
+  }),
+};
+
 /** Every setting of the exporter, validated. */
-export interface ExporterConfig {
-  redisUrl: string;
+export type ExporterConfig = Omit<SettingValues<typeof SETTINGS>, 'fleetConfig'> & {
+  /** The workers to watch (FLEET_CONFIG). */
   fleet: Fleet;
-  port: number;
-  host: string;
-  cacheMaxAgeMs: number;
-  collectTimeoutMs: number;
-  scanIntervalS: number;
-  scanDeadlineMs: number;
-  scanKeyCap: number;
-  scanInlineMaxKeys: number;
-  panelDir: string;
-  logLevel: string;
-}
+};
 
-/** The built panel, relative to this file in both `src/` (tsx) and `dist/` (node). */
-const DEFAULT_PANEL_DIR = fileURLToPath(new URL('../../panel/dist', import.meta.url));
-
-/** The defaults of SPEC §5, and of the settings the exporter adds. */
-export const DEFAULTS = {
-  redisUrl: 'redis://127.0.0.1:6379',
-  port: 8790,
-  host: '0.0.0.0',
-  cacheMaxAgeMs: 1000,
-  collectTimeoutMs: 2500,
-  scanIntervalS: 30,
-  scanDeadlineMs: 5000,
-  scanKeyCap: 10_000,
-  scanInlineMaxKeys: 10_000,
-  panelDir: DEFAULT_PANEL_DIR,
-  logLevel: 'info',
-} as const;
-
-function buildCommand(): Command {
-  return (
-    new Command('fleet-exporter')
-      .description('Serves the fleet status as Prometheus metrics, a JSON document and the panel.')
-      // Checked after parsing: commander would echo a bad value, and this one may hold a password.
-      .addOption(
-        envOption(
-          '--redis-url <url>',
-          'Redis to read (redis:// or rediss://)',
-          'REDIS_URL',
-        ).default(DEFAULTS.redisUrl),
-      )
-      .addOption(
-        envOption(
-          '--fleet-config <path>',
-          'fleet file (JSON or YAML); unset = the six workers',
-          'FLEET_CONFIG',
-        ),
-      )
-      .addOption(
-        envOption('--port <port>', 'HTTP port (0 = any free port)', 'EXPORTER_PORT')
-          .default(DEFAULTS.port)
-          .argParser(integer(0, 65_535)),
-      )
-      .addOption(
-        envOption('--host <host>', 'HTTP listen address', 'EXPORTER_HOST').default(DEFAULTS.host),
-      )
-      .addOption(
-        envOption(
-          '--cache-max-age-ms <ms>',
-          'requests within this long share one Redis collection',
-          'EXPORTER_CACHE_MAX_AGE_MS',
-        )
-          .default(DEFAULTS.cacheMaxAgeMs)
-          .argParser(integer(0, 60_000)),
-      )
-      .addOption(
-        envOption(
-          '--collect-timeout-ms <ms>',
-          'a collection gives up (redis_ok:false) after this long',
-          'EXPORTER_COLLECT_TIMEOUT_MS',
-        )
-          .default(DEFAULTS.collectTimeoutMs)
-          .argParser(integer(50, 60_000)),
-      )
-      .addOption(
-        envOption(
-          '--scan-interval-s <seconds>',
-          'on a large keyspace, the SCAN pass repeats this often in the background',
-          'EXPORTER_SCAN_INTERVAL_S',
-        )
-          .default(DEFAULTS.scanIntervalS)
-          .argParser(integer(1, 86_400)),
-      )
-      .addOption(
-        envOption(
-          '--scan-deadline-ms <ms>',
-          'a SCAN pass stops (and says so) after this long',
-          'EXPORTER_SCAN_DEADLINE_MS',
-        )
-          .default(DEFAULTS.scanDeadlineMs)
-          .argParser(integer(1, 600_000)),
-      )
-      .addOption(
-        envOption(
-          '--scan-key-cap <keys>',
-          'a SCAN pass stops (and says so) after finding this many processing/heartbeat keys',
-          'EXPORTER_SCAN_KEY_CAP',
-        )
-          .default(DEFAULTS.scanKeyCap)
-          .argParser(integer(1, 10_000_000)),
-      )
-      .addOption(
-        envOption(
-          '--scan-inline-max-keys <keys>',
-          'up to this many keys in Redis, the SCAN pass runs inside every collection',
-          'EXPORTER_SCAN_INLINE_MAX_KEYS',
-        )
-          .default(DEFAULTS.scanInlineMaxKeys)
-          .argParser(integer(0, 1_000_000_000)),
-      )
-      .addOption(
-        envOption(
-          '--panel-dir <dir>',
-          'the built panel served at /infra/',
-          'EXPORTER_PANEL_DIR',
-        ).default(DEFAULTS.panelDir),
-      )
-      .addOption(
-        envOption('--log-level <level>', 'log level', 'LOG_LEVEL')
-          .default(DEFAULTS.logLevel)
-          .argParser(oneOf(LOG_LEVELS)),
-      )
-  );
-}
-
-/** The help text, for `--help`. */
-export function configHelp(): string {
-  return buildCommand().helpInformation();
-}
+/** The defaults of the table. */
+export const DEFAULTS = settingDefaults(SETTINGS);
 
 /**
  * Reads every setting from the command line and the environment (each flag has an environment
@@ -154,20 +117,11 @@ export function configHelp(): string {
  * `--help` request throws a CommanderError with code `commander.helpDisplayed`.
  */
 export function loadConfig(argv: readonly string[]): ExporterConfig {
-  const options = parseConfigArgs(buildCommand(), argv);
-  const fleet = loadFleetSetting(options.fleetConfig as string | undefined);
-  return {
-    redisUrl: checkRedisUrl(options.redisUrl as string),
-    fleet,
-    port: options.port as number,
-    host: options.host as string,
-    cacheMaxAgeMs: options.cacheMaxAgeMs as number,
-    collectTimeoutMs: options.collectTimeoutMs as number,
-    scanIntervalS: options.scanIntervalS as number,
-    scanDeadlineMs: options.scanDeadlineMs as number,
-    scanKeyCap: options.scanKeyCap as number,
-    scanInlineMaxKeys: options.scanInlineMaxKeys as number,
-    panelDir: options.panelDir as string,
-    logLevel: options.logLevel as string,
-  };
+  const command = settingsCommand(
+    'fleet-exporter',
+    'Serves the fleet status as Prometheus metrics, a JSON document and the panel.',
+    SETTINGS,
+  );
+  const { fleetConfig, ...rest } = parseSettings(command, SETTINGS, argv);
+  return { ...rest, fleet: loadFleetSetting(fleetConfig) };
 }

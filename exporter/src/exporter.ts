@@ -4,38 +4,20 @@ import {
   createLogger,
   createRedisClient,
   DEFAULT_FLEET,
-  type Fleet,
   type Logger,
   redactUrl,
 } from '@fleet/core';
-import { DEFAULTS } from './config.js';
+import { DEFAULTS, type ExporterConfig } from './config.js';
 import { createHttpApp } from './http-app.js';
 import { createExporterMetrics } from './metrics/exporter-metrics.js';
 import { createSingleflightCache } from './singleflight-cache.js';
 
-export interface ExporterOptions {
-  /** Redis to read; `rediss://` and passwords work. The password is never logged. */
+/**
+ * Options of `startExporter`: the settings of `SETTINGS` in config.ts (each documented there with
+ * its variable and default), and what a test or embedding program injects.
+ */
+export interface ExporterOptions extends Partial<ExporterConfig> {
   redisUrl: string;
-  /** @defaultValue the six workers of SPEC §1 */
-  fleet?: Fleet;
-  /** HTTP port; 0 picks a free one (see `RunningExporter.url`). @defaultValue 8790 */
-  port?: number;
-  /** @defaultValue `0.0.0.0` */
-  host?: string;
-  /** Requests within this long share one collection. @defaultValue 1000 */
-  cacheMaxAgeMs?: number;
-  /** A collection (and each Redis command) gives up after this long. @defaultValue 2500 */
-  collectTimeoutMs?: number;
-  /** Background SCAN cadence on a large keyspace. @defaultValue 30 */
-  scanIntervalS?: number;
-  /** @defaultValue 5000 */
-  scanDeadlineMs?: number;
-  /** @defaultValue 10000 */
-  scanKeyCap?: number;
-  /** Keyspace size up to which the SCAN pass runs in every collection. @defaultValue 10000 */
-  scanInlineMaxKeys?: number;
-  /** The built panel, served at /infra/. @defaultValue `panel/dist` of this repository */
-  panelDir?: string;
   /** @defaultValue a JSON logger at level info */
   logger?: Logger;
   /** The collector's clock. @defaultValue `Date.now` */

@@ -1,26 +1,99 @@
-import { integer, positiveNumber, redisUrlProblem } from '@fleet/core';
+import {
+  explicitSettings,
+  integer,
+  LOG_LEVELS,
+  positiveNumber,
+  redisUrlProblem,
+  type SettingValues,
+  setting,
+  settingsCommand,
+  settingValues,
+} from '@fleet/core';
 import { DEFAULT_FLEET, HEARTBEAT_INTERVAL_S, HEARTBEAT_TTL_S } from '@fleet/core/contracts';
-import { Command, Option } from 'commander';
-import { buildScenario, SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
-
-export interface SimulatorConfig {
-  redisUrl: string;
-  /** Scenario to play; ignored in scale mode. */
-  scenario: ScenarioName;
-  /** Scale mode: this many render workers instead of the six of the default fleet. */
-  workers: number | null;
-  speed: number;
-  beatIntervalMs: number;
-  ttlS: number;
-  victim: string;
-  failing: string;
-  /** On Ctrl-C: remove what the simulator wrote, or leave it to expire. */
-  onExit: 'clean' | 'keep';
-  logLevel: string;
-}
+import type { Command } from 'commander';
+import { buildScenario, SCENARIO_NAMES } from './scenarios.js';
 
 const RENDER_WORKERS = DEFAULT_FLEET.workers.filter((w) => w.kind === 'render').map((w) => w.name);
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+/** Every setting of the simulator: the one place each is declared. */
+export const SETTINGS = {
+  // Checked after parsing: commander would echo a bad value, and this one may hold a password.
+  redisUrl: setting({
+    flag: '--redis-url <url>',
+    env: 'REDIS_URL',
+    default: 'redis://127.0.0.1:6379',
+    help: '`rediss://` and passwords work',
+  }),
+  scenario: setting({
+    flag: '-s, --scenario <name>',
+    env: 'SIM_SCENARIO',
+    default: 'tour',
+    choices: SCENARIO_NAMES,
+    help: 'scenario to play (listed below)',
+  }),
+  workers: setting({
+    flag: '--workers <n>',
+    env: 'SIM_WORKERS',
+    parse: integer(1),
+    help: 'scale mode: `render-0001`… beating, queue figures seeded once and held still (for benchmarks)',
+  }),
+  speed: setting({
+    flag: '--speed <factor>',
+    env: 'SIM_SPEED',
+    default: 1,
+    parse: positiveNumber(),
+    help: 'divides phase lengths, producer intervals, job durations',
+  }),
+  beatIntervalS: setting({
+    flag: '--beat-interval <seconds>',
+    env: 'SIM_BEAT_INTERVAL_S',
+    default: HEARTBEAT_INTERVAL_S,
+    parse: positiveNumber(),
+    help: 'seconds between heartbeats: the contract value; shorten only for tests',
+  }),
+  ttlS: setting({
+    flag: '--ttl <seconds>',
+    env: 'SIM_TTL_S',
+    default: HEARTBEAT_TTL_S,
+    parse: integer(1),
+    help: 'heartbeat expiry (SET … EX), whole seconds: the contract value; must exceed the interval',
+  }),
+  victim: setting({
+    flag: '--victim <worker>',
+    env: 'SIM_VICTIM',
+    default: 'video-render',
+    choices: RENDER_WORKERS,
+    help: 'the worker that dies (worker-death, recovery, tour)',
+  }),
+  failing: setting({
+    flag: '--failing <worker>',
+    env: 'SIM_FAILING',
+    default: 'image-render',
+    choices: RENDER_WORKERS,
+    help: 'the worker whose jobs fail (dead-letters, recovery, tour)',
+  }),
+  onExit: setting({
+    flag: '--on-exit <action>',
+    env: 'SIM_ON_EXIT',
+    default: 'clean',
+    choices: ['clean', 'keep'] as const,
+    help: "on Ctrl-C: `clean` deletes its heartbeats, its own jobs (others' are left alone) and `queue:paused`; `keep` leaves them to expire like a crash",
+  }),
+  logLevel: setting({
+    flag: '--log-level <level>',
+    env: 'LOG_LEVEL',
+    default: 'info',
+    choices: LOG_LEVELS,
+    help: 'log level',
+  }),
+};
+
+/** The simulator's settings, validated (workers: null = play the scenario). */
+export type SimulatorConfig = Omit<SettingValues<typeof SETTINGS>, 'workers' | 'beatIntervalS'> & {
+  /** Scale mode: this many render workers instead of the six of the default fleet. */
+  workers: number | null;
+  beatIntervalMs: number;
+};
 
 function scenarioHelp(): string {
   const lines = SCENARIO_NAMES.map((name) => `  ${name.padEnd(14)} ${buildScenario(name).summary}`);
@@ -29,71 +102,11 @@ function scenarioHelp(): string {
 
 /** The `fleet-simulate` command line: flags, their environment twins, help. */
 export function simulatorCommand(): Command {
-  return new Command('fleet-simulate')
-    .description(
-      'Drives a simulated worker fleet through scenarios against Redis (SPEC §1 contract).',
-    )
-    .addOption(
-      new Option('--redis-url <url>', 'Redis to write to')
-        .env('REDIS_URL')
-        .default('redis://127.0.0.1:6379'),
-    )
-    .addOption(
-      new Option('-s, --scenario <name>', 'scenario to play')
-        .env('SIM_SCENARIO')
-        .choices(SCENARIO_NAMES)
-        .default('tour'),
-    )
-    .addOption(
-      new Option(
-        '--workers <n>',
-        'scale mode: N render workers beating with seeded queues (for benchmarks)',
-      )
-        .env('SIM_WORKERS')
-        .argParser(integer(1)),
-    )
-    .addOption(
-      new Option('--speed <factor>', 'divides phase lengths, producer intervals and job durations')
-        .env('SIM_SPEED')
-        .default(1)
-        .argParser(positiveNumber()),
-    )
-    .addOption(
-      new Option('--beat-interval <seconds>', 'seconds between heartbeats')
-        .env('SIM_BEAT_INTERVAL_S')
-        .default(HEARTBEAT_INTERVAL_S)
-        .argParser(positiveNumber()),
-    )
-    .addOption(
-      new Option('--ttl <seconds>', 'heartbeat expiry (SET ... EX), whole seconds')
-        .env('SIM_TTL_S')
-        .default(HEARTBEAT_TTL_S)
-        .argParser(integer(1)),
-    )
-    .addOption(
-      new Option('--victim <worker>', 'the worker that dies (worker-death, recovery, tour)')
-        .env('SIM_VICTIM')
-        .choices(RENDER_WORKERS)
-        .default('video-render'),
-    )
-    .addOption(
-      new Option('--failing <worker>', 'the worker whose jobs fail (dead-letters, recovery, tour)')
-        .env('SIM_FAILING')
-        .choices(RENDER_WORKERS)
-        .default('image-render'),
-    )
-    .addOption(
-      new Option(
-        '--on-exit <action>',
-        'on Ctrl-C: clean = remove what the simulator wrote; keep = let it expire',
-      )
-        .env('SIM_ON_EXIT')
-        .choices(['clean', 'keep'])
-        .default('clean'),
-    )
-    .addOption(
-      new Option('--log-level <level>').env('LOG_LEVEL').choices(LOG_LEVELS).default('info'),
-    )
+  return settingsCommand(
+    'fleet-simulate',
+    'Drives a simulated worker fleet through scenarios against Redis (SPEC §1 contract).',
+    SETTINGS,
+  )
     .addHelpText('after', scenarioHelp())
     .showHelpAfterError('(add --help for usage)');
 }
@@ -108,24 +121,12 @@ export function parseSimulatorConfig(
   command: Command = simulatorCommand(),
 ): SimulatorConfig {
   const cli = command.parse(argv);
-  const options = cli.opts<{
-    redisUrl: string;
-    scenario: ScenarioName;
-    workers?: number;
-    speed: number;
-    beatInterval: number;
-    ttl: number;
-    victim: string;
-    failing: string;
-    onExit: 'clean' | 'keep';
-    logLevel: string;
-  }>();
-  // Checked after parsing: commander would echo a bad value, and this one may hold a password.
+  const options = settingValues(cli, SETTINGS);
   const redisProblem = redisUrlProblem(options.redisUrl);
   if (redisProblem !== null) cli.error(`error: ${redisProblem}`);
-  if (options.beatInterval >= options.ttl) {
+  if (options.beatIntervalS >= options.ttlS) {
     cli.error(
-      `error: --beat-interval (SIM_BEAT_INTERVAL_S) ${options.beatInterval} must be shorter than --ttl (SIM_TTL_S) ${options.ttl}, or keys expire between beats`,
+      `error: --beat-interval (SIM_BEAT_INTERVAL_S) ${options.beatIntervalS} must be shorter than --ttl (SIM_TTL_S) ${options.ttlS}, or keys expire between beats`,
     );
   }
   if (options.victim === options.failing) {
@@ -133,7 +134,7 @@ export function parseSimulatorConfig(
       'error: --victim (SIM_VICTIM) and --failing (SIM_FAILING) must name different workers',
     );
   }
-  if (options.workers !== undefined && cli.getOptionValueSource('scenario') !== 'default') {
+  if (options.workers !== undefined && explicitSettings(cli, SETTINGS).has('scenario')) {
     cli.error(
       'error: --workers (SIM_WORKERS) is a mode of its own; drop --scenario (SIM_SCENARIO)',
     );
@@ -143,8 +144,8 @@ export function parseSimulatorConfig(
     scenario: options.scenario,
     workers: options.workers ?? null,
     speed: options.speed,
-    beatIntervalMs: options.beatInterval * 1000,
-    ttlS: options.ttl,
+    beatIntervalMs: options.beatIntervalS * 1000,
+    ttlS: options.ttlS,
     victim: options.victim,
     failing: options.failing,
     onExit: options.onExit,

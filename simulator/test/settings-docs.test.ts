@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { killLeftovers, runTs } from './support/child-process.js';
+
+describe('README settings tables (scripts/settings-docs.ts)', () => {
+  it('match the settings tables they are generated from (npm run docs rewrites them)', async () => {
+    const check = runTs('scripts/settings-docs.ts', ['--check'], process.env);
+    const code = await check.exited;
+    killLeftovers();
+    expect(code, check.output()).toBe(0);
+    expect(check.output()).toContain('settings tables up to date');
+  });
+});
