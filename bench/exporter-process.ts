@@ -86,7 +86,7 @@ function supervise(
 
 export interface FleetExporterProcessOptions {
   redisUrl: string;
-  /** Written to a fleet file for FLEET_CONFIG. @defaultValue the six workers of SPEC §1 */
+  /** Written to a fleet file for FLEET_CONFIG. @defaultValue the six workers of docs/spec.md §1 */
   fleet?: Fleet;
   /** Further settings, e.g. `{ EXPORTER_CACHE_MAX_AGE_MS: '0' }`. */
   env?: Record<string, string>;

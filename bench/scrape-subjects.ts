@@ -20,7 +20,7 @@ export function sampleValue(metrics: string, name: string): number {
   return line === undefined ? Number.NaN : Number(line.slice(name.length + 1));
 }
 
-/** The facts of SPEC §1 for every worker are in the scrape, or the comparison is void. */
+/** The facts of docs/spec.md §1 for every worker are in the scrape, or the comparison is void. */
 function checkFacts(
   exporter: string,
   metrics: string,

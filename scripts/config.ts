@@ -113,7 +113,7 @@ export interface StartConfig {
   childEnv: NodeJS.ProcessEnv;
 }
 
-/** `npm start` has no settings of its own: the services read theirs (SPEC §5) from the environment. */
+/** `npm start` has no settings of its own: the services read theirs (docs/spec.md §6) from the environment. */
 export function parseStartConfig(argv: string[] = process.argv): StartConfig {
   new Command('start')
     .description(
@@ -121,7 +121,7 @@ export function parseStartConfig(argv: string[] = process.argv): StartConfig {
     )
     .addHelpText(
       'after',
-      '\nSettings: the environment variables of SPEC §5 (REDIS_URL, EXPORTER_PORT, ...).',
+      '\nSettings: the environment variables of docs/spec.md §6 (REDIS_URL, EXPORTER_PORT, ...).',
     )
     .parse(argv);
   return { childEnv: { ...process.env } };

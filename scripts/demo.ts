@@ -1,4 +1,4 @@
-// `npm run demo`: the whole fleet monitor on one machine with nothing configured (SPEC §5).
+// `npm run demo`: the whole fleet monitor on one machine with nothing configured (docs/spec.md §6).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { redactUrl } from '@fleet/core';

@@ -1,4 +1,4 @@
-// `npm start`: the exporter and alerting against REDIS_URL, for real use (SPEC §5).
+// `npm start`: the exporter and alerting against REDIS_URL, for real use (docs/spec.md §6).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@fleet/core';

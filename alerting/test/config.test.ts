@@ -50,7 +50,7 @@ function withEnv(env: Record<string, string>, argv: string[] = []) {
 }
 
 describe('loadConfig', () => {
-  it('has the SPEC §5 defaults, and is log-only without a token', () => {
+  it('has the docs/spec.md §6 defaults, and is log-only without a token', () => {
     expect(withEnv({})).toEqual({
       redisUrl: 'redis://127.0.0.1:6379',
       fleet: DEFAULT_FLEET,

@@ -103,7 +103,7 @@ interface Cost {
 }
 
 /**
- * One Redis snapshot → one status document (SPEC §2). Every heartbeat and queue figure is read
+ * One Redis snapshot → one status document (docs/spec.md §3). Every heartbeat and queue figure is read
  * in one pipelined round trip; in-flight lists and unlisted workers are found by one bounded
  * SCAN pass. `collect` never throws: when Redis cannot be read it returns `redis_ok:false` with
  * the last good data marked stale.

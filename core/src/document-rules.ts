@@ -4,7 +4,7 @@ import type { Link, WorkerStatus } from './contracts/status-document.js';
 import { WORKER_KIND_TABLE } from './contracts/worker-kinds.js';
 import { workerStatus } from './worker-status.js';
 
-/** The links of SPEC §2, one per worker whose spec draws one, in worker order. */
+/** The links of docs/spec.md §3, one per worker whose spec draws one, in worker order. */
 export function linksOf(
   workers: readonly WorkerStatus[],
   specs: ReadonlyMap<string, WorkerSpec>,
@@ -17,7 +17,7 @@ export function linksOf(
 }
 
 /**
- * SPEC §2: the `mode` of the first worker whose kind reports one (the watcher) when
+ * docs/spec.md §3: the `mode` of the first worker whose kind reports one (the watcher) when
  * present, else "trading" while paused, else null.
  */
 export function pausedReasonOf(paused: boolean, workers: readonly WorkerStatus[]): string | null {

@@ -18,7 +18,7 @@ export interface WorkerOutcome {
 }
 
 /**
- * SPEC §2 for one worker, from what one collection read. `alive` means a string heartbeat key
+ * docs/spec.md §3 for one worker, from what one collection read. `alive` means a string heartbeat key
  * exists (the worker is SETting it), even when its content is unreadable; a key of another type
  * is not a heartbeat any worker wrote. `lastBeatAt` is the `ts` of the last valid heartbeat seen,
  * kept so a dead worker still says when it last beat.

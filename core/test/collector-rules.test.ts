@@ -38,7 +38,7 @@ const worker = (document: StatusDocument, name: string) =>
 const link = (document: StatusDocument, name: string) =>
   document.links.find((entry) => entry.worker === name);
 
-describe('SPEC §2 link status', () => {
+describe('docs/spec.md §3 link status', () => {
   it.each<{ rule: string; worker: string; seed: Seed; status: string | undefined }>([
     {
       rule: 'render alive, idle, no dead letters → healthy',
@@ -112,7 +112,7 @@ describe('SPEC §2 link status', () => {
   });
 });
 
-describe('SPEC §2 paused and paused_reason', () => {
+describe('docs/spec.md §3 paused and paused_reason', () => {
   it.each<{ rule: string; seed: Seed; paused: boolean; reason: string | null }>([
     {
       rule: 'no queue:paused, no watcher → not paused, no reason',
@@ -165,7 +165,7 @@ describe('SPEC §2 paused and paused_reason', () => {
   });
 });
 
-describe('SPEC §2 workers', () => {
+describe('docs/spec.md §3 workers', () => {
   it('a worker without a heartbeat: alive false, state/age null, counters 0, queue figures read', async () => {
     const document = await collectAfter({
       lists: {

@@ -124,7 +124,7 @@ describe('parseIsoUtc: every UTC form of ISO 8601 the contract allows', () => {
   });
 });
 
-describe('linkStatus (SPEC §2, first match wins)', () => {
+describe('linkStatus (docs/spec.md §3, first match wins)', () => {
   it.each<[LinkType, boolean, string | null, number, LinkStatus]>([
     ['redis-queue', false, null, 0, 'down'],
     ['redis-queue', false, 'paused', 5, 'down'],
@@ -153,7 +153,7 @@ describe('beatAge', () => {
 });
 
 describe('parseFleet', () => {
-  it('the default fleet is the six workers of SPEC §1 with their links', () => {
+  it('the default fleet is the six workers of docs/spec.md §1 with their links', () => {
     expect(
       DEFAULT_FLEET.workers.map((w) => [
         w.name,

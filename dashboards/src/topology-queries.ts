@@ -9,7 +9,7 @@
 import { LINK_STATUS_COLORS, type LinkStatus } from '@fleet/core/contracts';
 import { copyLabel, firstOf, joinLabels, mapLabel, setLabel, setLabels, str } from './promql.js';
 
-/** Link and node colours: the 3D panel's palette (SPEC §4), so both views agree. */
+/** Link and node colours: the 3D panel's palette (docs/spec.md §7), so both views agree. */
 export const STATUS_COLORS = LINK_STATUS_COLORS;
 
 /** Dashed edges for links that carry no traffic, so the state reads without colour too. */

@@ -24,7 +24,7 @@ const dashboard = JSON.parse(
 );
 const rulesDir = join(root, 'prometheus', 'rules');
 
-/** SPEC §6: the names the dashboards and rules depend on. */
+/** docs/spec.md §4: the names the dashboards and rules depend on. */
 const SPEC_METRICS = [
   'fleet_redis_up',
   'fleet_worker_up',
@@ -78,7 +78,7 @@ afterAll(async () => {
 });
 
 describe('Prometheus scraping the live exporter', () => {
-  it('holds every SPEC §6 series, for every worker of the fleet', async () => {
+  it('holds every docs/spec.md §4 series, for every worker of the fleet', async () => {
     const names = await prometheus.api<string[]>('label/__name__/values');
     expect(names).toEqual(expect.arrayContaining(SPEC_METRICS));
     const up = await instant('fleet_worker_up{job="fleet-exporter"}');

@@ -35,7 +35,7 @@ const DEFAULT_STATE: Record<string, string> = {
   trader: 'market_open',
 };
 
-/** The series the exporter would publish for a situation (SPEC §6), as promtool input. */
+/** The series the exporter would publish for a situation (docs/spec.md §4), as promtool input. */
 function exporterSeries(situation: Situation) {
   const series: { series: string; values: string }[] = [];
   const add = (name: string, labels: Record<string, string>, value: number) =>

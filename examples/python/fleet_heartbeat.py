@@ -1,4 +1,4 @@
-"""Heartbeat for a fleet-monitor worker: SPEC contract 1, exactly.
+"""Heartbeat for a fleet-monitor worker: docs/spec.md §1, exactly.
 
 Every 15 s, and at once when the state changes: SET worker:<name>:heartbeat <json> EX 45.
 The key's existence is the liveness signal, so a crashed process simply stops beating and its

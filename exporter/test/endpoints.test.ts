@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_FLEET, HEARTBEAT_FIELDS, StatusDocumentSchema } from '@fleet/core';
@@ -42,7 +42,7 @@ describe('GET /api/agent-office/nodes', () => {
   });
 });
 
-describe('GET /metrics: every SPEC §6 series exists for every fleet worker', () => {
+describe('GET /metrics: every docs/spec.md §4 series exists for every fleet worker', () => {
   it.each([
     'fleet_redis_up 1',
     'fleet_queue_paused 1',
@@ -105,6 +105,12 @@ describe('GET /metrics: every SPEC §6 series exists for every fleet worker', ()
   it('has no queue series for workers without a queue, and no link for the watcher', () => {
     expect(metrics).not.toMatch(/fleet_queue_depth\{worker="(task-watcher|ai_trade)"/);
     expect(metrics).not.toMatch(/fleet_link_status\{[^}]*task-watcher/);
+  });
+  it('serves only families that docs/spec.md §4 names', () => {
+    const spec = readFileSync(new URL('../../docs/spec.md', import.meta.url), 'utf8');
+    const families = [...metrics.matchAll(/^# TYPE (fleet_\w+)/gm)].map((match) => match[1]);
+    expect(families.length).toBeGreaterThan(20);
+    expect(families.filter((name) => !spec.includes(`\`${name}\``))).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 
 const STATE = { render: 'busy', watcher: 'trading', trader: 'market_open' } as const;
 
-/** Writes a live default fleet with queue figures, as the workers would (SPEC §1). */
+/** Writes a live default fleet with queue figures, as the workers would (docs/spec.md §1). */
 export async function seedFleet(client: Redis, nowMs = Date.now()): Promise<void> {
   const pipeline = client.pipeline();
   for (const spec of DEFAULT_FLEET.workers) {

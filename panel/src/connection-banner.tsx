@@ -9,7 +9,7 @@ export interface ConnectionBannerProps {
 }
 
 /**
- * Says, over either view, when the data cannot be trusted: the collector lost Redis (SPEC §4
+ * Says, over either view, when the data cannot be trusted: the collector lost Redis (docs/spec.md §7
  * overlay), the status endpoint is failing, or 3D had to be turned off.
  */
 export function ConnectionBanner({ store, fallbackReason }: ConnectionBannerProps) {

@@ -137,7 +137,7 @@ function largeFleet(now: Date): WorkerStatus[] {
   return [...baseWorkers(now), ...extra];
 }
 
-/** The links the exporter would serve: each kind's default pipe, under the SPEC §2 rules. */
+/** The links the exporter would serve: each kind's default pipe, under the docs/spec.md §3 rules. */
 function linksFor(workers: readonly WorkerStatus[]): Link[] {
   return workers.flatMap((w): Link[] => {
     const link = defaultLinkOf(w.kind, w.name);

@@ -7,10 +7,10 @@ import {
   type WorkerStatus,
 } from '@fleet/core/contracts';
 
-/** A link status as drawn: the four of SPEC §2, plus `unknown` when there is no live reading. */
+/** A link status as drawn: the four of docs/spec.md §3, plus `unknown` when there is no live reading. */
 export type DrawnStatus = LinkStatus | 'unknown';
 
-/** SPEC §4 link colours. */
+/** docs/spec.md §7 link colours. */
 export const STATUS_COLORS: Readonly<Record<DrawnStatus, string>> = LINK_STATUS_COLORS;
 
 /** How a pipe looks, so that every status is told apart without colour too. */
@@ -33,7 +33,7 @@ export const STATUS_VISUALS: Readonly<Record<DrawnStatus, StatusVisual>> = {
   unknown: { color: STATUS_COLORS.unknown, icon: '?', text: 'unknown', pattern: 'dashed' },
 };
 
-/** SPEC §4 worker state labels, in Korean: the panel's half of `WORKER_KIND_TABLE`'s labels. */
+/** docs/spec.md §7 worker state labels, in Korean: the panel's half of `WORKER_KIND_TABLE`'s labels. */
 export function workerStateLabel(worker: Pick<WorkerStatus, 'alive' | 'kind' | 'state'>): string {
   return stateLabel(worker, 'ko');
 }

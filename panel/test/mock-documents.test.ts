@@ -6,7 +6,7 @@ const NOW = new Date('2026-03-02T01:00:00Z');
 
 describe('mock fixtures', () => {
   it.each(MOCK_STATES)(
-    '%s is a valid status document whose links follow the SPEC rules',
+    '%s is a valid status document whose links follow the docs/spec.md §3 rules',
     (state) => {
       const doc = StatusDocumentSchema.parse(mockDocument(state, NOW));
       for (const link of doc.links) {

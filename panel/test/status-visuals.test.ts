@@ -14,7 +14,7 @@ import {
 
 const render = (state: string | null) => ({ kind: 'render' as const, state });
 
-describe('status → visual mapping (SPEC §4)', () => {
+describe('status → visual mapping (docs/spec.md §7)', () => {
   it.each([
     ['healthy', '#22c55e'],
     ['paused', '#f59e0b'],

@@ -104,7 +104,7 @@ function scenarioHelp(): string {
 export function simulatorCommand(): Command {
   return settingsCommand(
     'fleet-simulate',
-    'Drives a simulated worker fleet through scenarios against Redis (SPEC §1 contract).',
+    'Drives a simulated worker fleet through scenarios against Redis (docs/spec.md §1 contract).',
     SETTINGS,
   )
     .addHelpText('after', scenarioHelp())

@@ -17,11 +17,11 @@ import { sleep } from './sleep.js';
 
 export interface FleetSimulatorOptions {
   redis: Redis;
-  /** @defaultValue the six workers of SPEC §1 */
+  /** @defaultValue the six workers of docs/spec.md §1 */
   fleet?: Fleet;
-  /** @defaultValue 15 000 ms (SPEC §1) */
+  /** @defaultValue 15 000 ms (docs/spec.md §1) */
   beatIntervalMs?: number;
-  /** @defaultValue 45 s (SPEC §1) */
+  /** @defaultValue 45 s (docs/spec.md §1) */
   ttlS?: number;
   /** How long one simulated job takes. @defaultValue 1 200 ms */
   jobMs?: number;
@@ -63,7 +63,7 @@ interface SimulatedWorker {
 }
 
 /**
- * Plays a fleet of workers against Redis exactly as the real ones behave (SPEC §1): heartbeats
+ * Plays a fleet of workers against Redis exactly as the real ones behave (docs/spec.md §1): heartbeats
  * through `HeartbeatWriter`, render jobs through the reliable-queue layout, the watcher's
  * trading pause. Scenarios steer it through `crash`, `restart`, `setTradingPause` and friends.
  */

@@ -33,12 +33,12 @@ export interface HeartbeatWriterOptions<K extends WorkerKind> {
   mode?: string;
   /**
    * Time between beats.
-   * @defaultValue 15 000 ms (SPEC §1)
+   * @defaultValue 15 000 ms (docs/spec.md §1)
    */
   intervalMs?: number;
   /**
    * Expiry of each beat: the key vanishes this long after the last one.
-   * @defaultValue 45 s (SPEC §1)
+   * @defaultValue 45 s (docs/spec.md §1)
    */
   ttlS?: number;
   /**
@@ -64,7 +64,7 @@ export class HeartbeatWriterError extends Error {
 }
 
 /**
- * Writes SPEC contract 1: `SET worker:<name>:heartbeat <json> EX 45` every 15 s, with job
+ * Writes docs/spec.md §1: `SET worker:<name>:heartbeat <json> EX 45` every 15 s, with job
  * counters since this writer was created. `close()` stops beating but leaves the key, so a
  * stopped worker looks exactly like a dead one in production: its key expires.
  */
@@ -114,7 +114,7 @@ export class HeartbeatWriter<K extends WorkerKind = WorkerKind> {
     return this.stateValue;
   }
 
-  /** The payload the next beat writes (SPEC §1). */
+  /** The payload the next beat writes (docs/spec.md §1). */
   payload(): Heartbeat {
     return {
       name: this.name,

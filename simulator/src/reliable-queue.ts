@@ -10,7 +10,7 @@ export interface ReliableQueueOptions {
 }
 
 /**
- * The reliable-queue layout of SPEC §1: producers LPUSH to `queue:<name>`; a consumer moves a
+ * The reliable-queue layout of docs/spec.md §2: producers LPUSH to `queue:<name>`; a consumer moves a
  * job into its own `processing:` list while working, removes it when done, and LPUSHes it to
  * `dead_letter:<queue>` when it fails. A job is in exactly one list at any time.
  */
@@ -65,7 +65,7 @@ export class ReliableQueue {
 }
 
 /**
- * `queue:paused` = "1" with a TTL, as the task-watcher sets it during market hours (SPEC §1).
+ * `queue:paused` = "1" with a TTL, as the task-watcher sets it during market hours (docs/spec.md §2).
  * The TTL makes the pause lift by itself if the watcher dies while trading.
  */
 export async function setQueuePaused(redis: Redis, ttlS: number): Promise<void> {

@@ -19,7 +19,7 @@ const everyKindAndState = Object.entries(STATES_BY_KIND).flatMap(([kind, states]
   states.map((state) => ({ kind: kind as WorkerKind, state })),
 );
 
-describe('HeartbeatWriter payload (SPEC contract 1)', () => {
+describe('HeartbeatWriter payload (docs/spec.md §1)', () => {
   it.each(everyKindAndState)(
     'writes a schema-valid $kind beat in state $state with EX 45',
     async ({ kind, state }) => {

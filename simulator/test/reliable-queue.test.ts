@@ -9,7 +9,7 @@ beforeEach(async () => {
   queue = new ReliableQueue({ redis: db.redis, queue: 'queue:image-render', consumerId: 'c1' });
 });
 
-describe('ReliableQueue (SPEC §1 layout)', () => {
+describe('ReliableQueue (docs/spec.md §2 layout)', () => {
   it('names its lists as the contract does', () => {
     expect(queue).toMatchObject({
       queue: 'queue:image-render',

@@ -85,7 +85,7 @@ function gated(name: ScenarioName, gates: Record<string, () => Promise<void>>): 
   return { ...scenario, phases };
 }
 
-describe('scenarios drive the keys of SPEC §1', () => {
+describe('scenarios drive the keys of docs/spec.md §1–2', () => {
   it('healthy: six schema-valid beats, jobs flowing, no pause', async () => {
     await play('healthy', async () => {
       await vi.waitFor(async () => {
@@ -189,7 +189,7 @@ describe('scenarios drive the keys of SPEC §1', () => {
     });
   });
 
-  it('tour: passes through every state of SPEC §4, in order, and starts over', async () => {
+  it('tour: passes through every state of docs/spec.md §7, in order, and starts over', async () => {
     // Each transient state must be seen before the phase that ends it may start.
     let healthyFleetsSeen = 0;
     const scenario = gated('tour', {

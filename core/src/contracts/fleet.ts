@@ -101,7 +101,7 @@ export function parseFleet(input: unknown, source = 'fleet file'): Fleet {
   };
 }
 
-/** The six workers of SPEC §1. */
+/** The six workers of docs/spec.md §1. */
 export const DEFAULT_FLEET: Fleet = parseFleet({
   workers: [
     { name: 'music-render', kind: 'render' },

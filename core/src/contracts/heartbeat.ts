@@ -7,7 +7,7 @@ const counter = z
   .int('not a whole number at most 2^53 - 1 (a safe integer)')
   .nonnegative('negative');
 
-/** Each heartbeat field on its own: one bad field never costs the others (SPEC §1). */
+/** Each heartbeat field on its own: one bad field never costs the others (docs/spec.md §1). */
 const FIELD_SCHEMAS = {
   name: z.string().min(1),
   kind: z.enum(WORKER_KINDS),
@@ -28,7 +28,7 @@ export type HeartbeatField = keyof typeof FIELD_SCHEMAS;
 export const HEARTBEAT_FIELDS = Object.keys(FIELD_SCHEMAS) as HeartbeatField[];
 
 /**
- * The heartbeat a worker writes with `SET worker:<name>:heartbeat <json> EX 45` (SPEC §1, LOCKED).
+ * The heartbeat a worker writes with `SET worker:<name>:heartbeat <json> EX 45` (docs/spec.md §1, LOCKED).
  * Unknown extra fields are kept: workers may add fields, never remove them.
  */
 export const HeartbeatSchema = z

@@ -1,5 +1,5 @@
 /**
- * The heartbeat `ts` is "UTC ISO-8601 ending in Z" (SPEC §1). ISO 8601 allows a calendar date in
+ * The heartbeat `ts` is "UTC ISO-8601 ending in Z" (docs/spec.md §1). ISO 8601 allows a calendar date in
  * extended (`2026-12-01`) or basic (`20261201`) format, a time of hour, minute or second
  * precision in either format, and a decimal fraction (`.` or `,`) on its last component; all of
  * them are the same instant to the monitor. `T` and `Z` are upper case, as the contract writes.

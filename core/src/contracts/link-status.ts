@@ -9,7 +9,7 @@ export interface LinkInput {
 }
 
 /**
- * SPEC §2. A `redis-queue` link, first match wins: not alive → down; a pausing state (the render
+ * docs/spec.md §3. A `redis-queue` link, first match wins: not alive → down; a pausing state (the render
  * worker's `paused`, see `WORKER_KIND_TABLE`) → paused; dead letters → degraded; else healthy.
  * An `http-pull` link is healthy while its worker is alive.
  */

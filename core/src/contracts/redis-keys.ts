@@ -1,4 +1,4 @@
-/** Redis key names written by the workers (SPEC §1, LOCKED). */
+/** Redis key names written by the workers (docs/spec.md §1–2, LOCKED). */
 export const redisKeys = {
   heartbeat: (worker: string) => `worker:${worker}:heartbeat`,
   queuePaused: 'queue:paused',
@@ -14,7 +14,7 @@ export function workerOfHeartbeatKey(key: string): string | null {
   return HEARTBEAT_KEY.exec(key)?.[1] ?? null;
 }
 
-/** Heartbeat TTL the workers set (SPEC §1): a key older than this has vanished. */
+/** Heartbeat TTL the workers set (docs/spec.md §1): a key older than this has vanished. */
 export const HEARTBEAT_TTL_S = 45;
-/** How often the workers beat (SPEC §1). */
+/** How often the workers beat (docs/spec.md §1). */
 export const HEARTBEAT_INTERVAL_S = 15;

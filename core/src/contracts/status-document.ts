@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HOSTS, LINK_STATUSES, LINK_TYPES, WORKER_KINDS } from './worker-kinds.js';
 
 /**
- * One worker in the status document (SPEC §2, LOCKED). The fields after `last_job_at`
+ * One worker in the status document (docs/spec.md §3, LOCKED). The fields after `last_job_at`
  * are additive: consumers that only know the LOCKED ones keep working.
  */
 export const WorkerStatusSchema = z
@@ -58,7 +58,7 @@ export const WorkerStatusSchema = z
     heartbeat_stale: z
       .boolean()
       .describe(
-        'The key exists (so `alive` stays true, SPEC §2) but its `ts` has not moved for heartbeat_stale_after_s: a key without a TTL, or PERSISTed, whose worker stopped beating. Not drawn healthy.',
+        'The key exists (so `alive` stays true, docs/spec.md §3) but its `ts` has not moved for heartbeat_stale_after_s: a key without a TTL, or PERSISTed, whose worker stopped beating. Not drawn healthy.',
       ),
     job_stuck: z
       .boolean()
@@ -149,7 +149,7 @@ export const UnlistedInfoSchema = z
 
 export type UnlistedInfo = z.infer<typeof UnlistedInfoSchema>;
 
-/** `GET /api/agent-office/nodes` (SPEC §2, LOCKED; fields after `links` are additive). */
+/** `GET /api/agent-office/nodes` (docs/spec.md §3, LOCKED; fields after `links` are additive). */
 export const StatusDocumentSchema = z
   .object({
     redis_ok: z.boolean(),

@@ -4,7 +4,7 @@ import type { SnapshotSource } from './snapshot-source.js';
 
 /**
  * How the collector itself is doing: what a collection costs, what went wrong, and how old the
- * SCAN pass is. SPEC §6 names `fleet_collect_duration_seconds` and `fleet_collect_errors_total`;
+ * SCAN pass is. docs/spec.md §4 names `fleet_collect_duration_seconds` and `fleet_collect_errors_total`;
  * the rest are additions.
  */
 export function registerCollectionMetrics(registry: Registry, source: SnapshotSource): void {

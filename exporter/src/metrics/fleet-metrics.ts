@@ -91,7 +91,7 @@ export interface FleetMetrics {
 }
 
 /**
- * The fleet metrics of SPEC §6: every family with a series per worker or link. Each scrape writes
+ * The fleet metrics of docs/spec.md §4: every family with a series per worker or link. Each scrape writes
  * them afresh from its collection, so a worker that leaves the fleet leaves no series behind.
  *
  * They are written as text rather than through prom-client's labelled metrics: at 1000 workers
