@@ -13,15 +13,15 @@ import { Api } from 'node-telegram-bot-api';
 import { AlertChecker } from './alert-checker.js';
 import { AlertStore, outboxMessage } from './alert-store.js';
 import { AlertingMetrics } from './alerting-metrics.js';
+import { CheckLoop } from './check-loop.js';
 import { CommandPoller } from './command-poller.js';
 import { type AlertingConfig, DEFAULTS } from './config.js';
 import { closeServer, serverPort, startHttpServer } from './http-server.js';
 import { LeaderLease } from './leader-lease.js';
 import type { RenderedMessage } from './messages.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
-import { createScrubber, describeError } from './scrub.js';
+import { createScrubber } from './scrub.js';
 import { LogOnlySender, type MessageSender, TelegramSender } from './telegram-sender.js';
-import { WakeableSleep } from './wakeable-sleep.js';
 
 /**
  * Options of `startAlerting`: the settings of `SETTINGS` in config.ts (each documented there with
@@ -48,8 +48,6 @@ export interface AlertingService {
 
 /** How long start-up waits for Redis before carrying on (the outage is then reported). */
 const CONNECT_WAIT_MS = 3000;
-/** Shortest pause between checks while a Redis failure awaits confirmation. */
-const MIN_RECHECK_MS = 100;
 
 /** Starts the alerting service: checks, outbox, bot commands, and its HTTP server. */
 export async function startAlerting(options: AlertingOptions = {}): Promise<AlertingService> {
@@ -135,7 +133,16 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     }
   };
   let poller: CommandPoller | undefined;
-  const checkSleeper = new WakeableSleep();
+  const checkLoop = new CheckLoop({
+    check: () => checker.check(),
+    isActing: () => lease.isActing,
+    intervalMs: settings.intervalS * 1000,
+    redisConfirmMs: settings.redisConfirmS * 1000,
+    now,
+    logger,
+    metrics,
+    scrub,
+  });
 
   const lease = new LeaderLease({
     store,
@@ -145,7 +152,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     onChange: (acting) => {
       metrics.leader.set(acting ? 1 : 0);
       if (acting) {
-        checkSleeper.wake();
+        checkLoop.wake();
         if (api && telegram) {
           poller = new CommandPoller({
             api,
@@ -186,30 +193,9 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     throw error;
   }
 
-  const intervalMs = settings.intervalS * 1000;
-  const checkLoop = async () => {
-    while (!checkSleeper.isStopped) {
-      let delayMs = intervalMs;
-      if (lease.isActing) {
-        try {
-          const outcome = await checker.check();
-          const failingSince = outcome?.next.redis.failingSince;
-          if (outcome?.redisUnconfirmed && failingSince != null) {
-            const confirmAt = failingSince + settings.redisConfirmS * 1000;
-            delayMs = Math.min(intervalMs, Math.max(MIN_RECHECK_MS, confirmAt - now()));
-          }
-        } catch (error) {
-          metrics.checks.inc({ result: 'error' });
-          logger.error({ error: describeError(error, scrub) }, 'check failed');
-        }
-      }
-      await checkSleeper.sleep(delayMs);
-    }
-  };
-
   await lease.start();
   outbox.start();
-  const checking = checkLoop();
+  checkLoop.start();
   logger.info({ port: serverPort(server) }, 'alerting started');
 
   let closing: Promise<void> | undefined;
@@ -221,8 +207,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     },
     close() {
       closing ??= (async () => {
-        checkSleeper.stop();
-        await checking;
+        await checkLoop.close();
         await lease.stop();
         await poller?.stop();
         await outbox.close();
