@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import type { AlertState } from './alert-state.js';
-import { LuaScript } from './lua-script.js';
 import type { Silences } from './silences.js';
 
 /** A message waiting in the outbox until Telegram accepts it. */
@@ -46,8 +45,9 @@ const CLAIM_SCAN_LIMIT = 200;
 /** Messages Telegram refused for good are kept this deep for inspection. */
 const FAILED_KEEP = 100;
 
-const COMMIT = new LuaScript(
-  `
+const COMMIT = {
+  numberOfKeys: 4,
+  lua: `
 local current = redis.call('HGET', KEYS[1], 'rev') or '0'
 if current ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'format', ARGV[3], 'json', ARGV[4])
@@ -58,11 +58,11 @@ for i = 5, #ARGV do
 end
 return 1
 `,
-  4,
-);
+};
 
-const ENQUEUE = new LuaScript(
-  `
+const ENQUEUE = {
+  numberOfKeys: 3,
+  lua: `
 for i = 1, #ARGV do
   local id = redis.call('INCR', KEYS[3])
   redis.call('HSET', KEYS[2], id, ARGV[i])
@@ -70,13 +70,13 @@ for i = 1, #ARGV do
 end
 return #ARGV
 `,
-  3,
-);
+};
 
 // Only the oldest message of each chat may go, so a chat's messages arrive in order even when
 // one of them waits out a 429. A claim that outlives its owner expires and frees the message.
-const CLAIM = new LuaScript(
-  `
+const CLAIM = {
+  numberOfKeys: 3,
+  lua: `
 local now = tonumber(ARGV[1])
 local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[4]) - 1)
 local seen = {}
@@ -100,35 +100,35 @@ for _, id in ipairs(ids) do
 end
 return false
 `,
-  3,
-);
+};
 
 const OWNS_CLAIM = `
 local claim = redis.call('HGET', KEYS[3], ARGV[1])
 if not claim or string.sub(claim, 1, #ARGV[2] + 1) ~= ARGV[2] .. '|' then return 0 end
 `;
 
-const ACKNOWLEDGE = new LuaScript(
-  `${OWNS_CLAIM}
+const ACKNOWLEDGE = {
+  numberOfKeys: 3,
+  lua: `${OWNS_CLAIM}
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 return 1
 `,
-  3,
-);
+};
 
-const RESCHEDULE = new LuaScript(
-  `${OWNS_CLAIM}
+const RESCHEDULE = {
+  numberOfKeys: 3,
+  lua: `${OWNS_CLAIM}
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('HDEL', KEYS[3], ARGV[1])
 return 1
 `,
-  3,
-);
+};
 
-const REJECT = new LuaScript(
-  `${OWNS_CLAIM}
+const REJECT = {
+  numberOfKeys: 4,
+  lua: `${OWNS_CLAIM}
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
@@ -136,12 +136,12 @@ redis.call('LPUSH', KEYS[4], ARGV[3])
 redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[4]) - 1)
 return 1
 `,
-  4,
-);
+};
 
 // Taken when free, renewed by its holder, refused to anyone else.
-const LEASE = new LuaScript(
-  `
+const LEASE = {
+  numberOfKeys: 1,
+  lua: `
 local holder = redis.call('GET', KEYS[1])
 if not holder then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -153,16 +153,84 @@ if holder == ARGV[1] then
 end
 return 0
 `,
-  1,
-);
+};
 
-const RELEASE = new LuaScript(
-  `
+const RELEASE = {
+  numberOfKeys: 1,
+  lua: `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `,
-  1,
-);
+};
+
+/** The scripts, as ioredis commands: run by EVALSHA, sent as EVAL when Redis lacks them. */
+const SCRIPTS = {
+  alertingCommit: COMMIT,
+  alertingEnqueue: ENQUEUE,
+  alertingClaim: CLAIM,
+  alertingAcknowledge: ACKNOWLEDGE,
+  alertingReschedule: RESCHEDULE,
+  alertingReject: REJECT,
+  alertingLease: LEASE,
+  alertingRelease: RELEASE,
+};
+
+type Arg = string | number;
+
+// The commands SCRIPTS adds to a client, typed: keys first (numberOfKeys of them), then arguments.
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    alertingCommit(
+      state: string,
+      queue: string,
+      messages: string,
+      sequence: string,
+      ...args: Arg[]
+    ): Result<number, Context>;
+    alertingEnqueue(
+      queue: string,
+      messages: string,
+      sequence: string,
+      ...payloads: string[]
+    ): Result<number, Context>;
+    alertingClaim(
+      queue: string,
+      messages: string,
+      claims: string,
+      now: number,
+      owner: string,
+      claimMs: number,
+      scanLimit: number,
+    ): Result<[string, string] | null, Context>;
+    alertingAcknowledge(
+      queue: string,
+      messages: string,
+      claims: string,
+      id: string,
+      owner: string,
+    ): Result<number, Context>;
+    alertingReschedule(
+      queue: string,
+      messages: string,
+      claims: string,
+      id: string,
+      owner: string,
+      message: string,
+    ): Result<number, Context>;
+    alertingReject(
+      queue: string,
+      messages: string,
+      claims: string,
+      failed: string,
+      id: string,
+      owner: string,
+      record: string,
+      keep: number,
+    ): Result<number, Context>;
+    alertingLease(lease: string, owner: string, ttlMs: number): Result<number, Context>;
+    alertingRelease(lease: string, owner: string): Result<number, Context>;
+  }
+}
 
 /**
  * Everything the alerting service keeps in Redis, under its own key prefix: the alert state, the
@@ -176,6 +244,7 @@ export class AlertStore {
     private readonly redis: Redis,
     prefix: string,
   ) {
+    for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script);
     this.keys = {
       state: `${prefix}state`,
       queue: `${prefix}outbox:queue`,
@@ -213,50 +282,58 @@ export class AlertStore {
     next: AlertState,
     messages: readonly OutboxMessage[],
   ): Promise<boolean> {
-    const result = await COMMIT.run(
-      this.redis,
-      [this.keys.state, this.keys.queue, this.keys.messages, this.keys.sequence],
-      [
-        String(expectedRev),
-        String(next.rev),
-        STATE_FORMAT,
-        JSON.stringify(next),
-        ...messages.map((message) => JSON.stringify(message)),
-      ],
+    const { state, queue, messages: bodies, sequence } = this.keys;
+    const result = await this.redis.alertingCommit(
+      state,
+      queue,
+      bodies,
+      sequence,
+      String(expectedRev),
+      String(next.rev),
+      STATE_FORMAT,
+      JSON.stringify(next),
+      ...messages.map((message) => JSON.stringify(message)),
     );
     return result === 1;
   }
 
   async enqueue(messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await ENQUEUE.run(
-      this.redis,
-      [this.keys.queue, this.keys.messages, this.keys.sequence],
-      messages.map((message) => JSON.stringify(message)),
+    await this.redis.alertingEnqueue(
+      this.keys.queue,
+      this.keys.messages,
+      this.keys.sequence,
+      ...messages.map((message) => JSON.stringify(message)),
     );
   }
 
   /** Claims the next message that may be sent now, for `claimMs`; null when none is due. */
   async claimNext(owner: string, now: number, claimMs: number): Promise<ClaimedMessage | null> {
-    const result = (await CLAIM.run(
-      this.redis,
-      [this.keys.queue, this.keys.messages, this.keys.claims],
-      [now, owner, claimMs, CLAIM_SCAN_LIMIT],
-    )) as [string, string] | null;
+    const { queue, messages, claims } = this.keys;
+    const result = await this.redis.alertingClaim(
+      queue,
+      messages,
+      claims,
+      now,
+      owner,
+      claimMs,
+      CLAIM_SCAN_LIMIT,
+    );
     if (!result) return null;
     return { id: result[0], message: JSON.parse(result[1]) as OutboxMessage };
   }
 
   /** Telegram accepted the message: it leaves the outbox. False when the claim was lost. */
   async acknowledge(id: string, owner: string): Promise<boolean> {
-    const keys = [this.keys.queue, this.keys.messages, this.keys.claims];
-    return (await ACKNOWLEDGE.run(this.redis, keys, [id, owner])) === 1;
+    const { queue, messages, claims } = this.keys;
+    return (await this.redis.alertingAcknowledge(queue, messages, claims, id, owner)) === 1;
   }
 
   /** The message goes back to wait (with a new due time or parse mode). */
   async reschedule(id: string, owner: string, message: OutboxMessage): Promise<boolean> {
-    const keys = [this.keys.queue, this.keys.messages, this.keys.claims];
-    return (await RESCHEDULE.run(this.redis, keys, [id, owner, JSON.stringify(message)])) === 1;
+    const { queue, messages, claims } = this.keys;
+    const body = JSON.stringify(message);
+    return (await this.redis.alertingReschedule(queue, messages, claims, id, owner, body)) === 1;
   }
 
   /** Telegram refused the message for good: it moves to the failed list, kept for inspection. */
@@ -267,8 +344,19 @@ export class AlertStore {
     reason: string,
   ): Promise<boolean> {
     const record = JSON.stringify({ ...message, reason });
-    const keys = [this.keys.queue, this.keys.messages, this.keys.claims, this.keys.failed];
-    return (await REJECT.run(this.redis, keys, [id, owner, record, FAILED_KEEP])) === 1;
+    const { queue, messages, claims, failed } = this.keys;
+    return (
+      (await this.redis.alertingReject(
+        queue,
+        messages,
+        claims,
+        failed,
+        id,
+        owner,
+        record,
+        FAILED_KEEP,
+      )) === 1
+    );
   }
 
   async outboxSize(): Promise<number> {
@@ -277,11 +365,11 @@ export class AlertStore {
 
   /** Takes or renews the lease; false while another replica holds it. */
   async holdLease(owner: string, ttlMs: number): Promise<boolean> {
-    return (await LEASE.run(this.redis, [this.keys.lease], [owner, Math.ceil(ttlMs)])) === 1;
+    return (await this.redis.alertingLease(this.keys.lease, owner, Math.ceil(ttlMs))) === 1;
   }
 
   async releaseLease(owner: string): Promise<void> {
-    await RELEASE.run(this.redis, [this.keys.lease], [owner]);
+    await this.redis.alertingRelease(this.keys.lease, owner);
   }
 
   /** Active silences; expired ones are dropped on the way. */

@@ -190,3 +190,19 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
     unreachable.disconnect();
   });
 });
+
+describe('the Lua scripts', () => {
+  it('still run after Redis forgot them (SCRIPT FLUSH, as after a restart)', async () => {
+    const client = redis.client();
+    const store = new AlertStore(client, 'flush:');
+    try {
+      expect(await store.holdLease('a', 10_000)).toBe(true);
+      await client.script('FLUSH');
+      expect(await store.holdLease('b', 10_000)).toBe(false);
+      await store.releaseLease('a');
+      expect(await store.holdLease('b', 10_000)).toBe(true);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
