@@ -5,8 +5,8 @@ import { type AlertStore, type OutboxMessage, outboxMessage } from './alert-stor
 import type { AlertingMetrics } from './alerting-metrics.js';
 import { type CheckOutcome, type CheckRules, evaluateCheck } from './evaluate-check.js';
 import type { Lang } from './lang.js';
-import { renderAlertMessage } from './messages.js';
-import { applySilences, type Silences } from './silences.js';
+import { renderAlertMessages } from './messages.js';
+import type { Silences } from './silences.js';
 
 /** Where status documents come from: the core `Collector` (its `collect` never throws). */
 export interface StatusSource {
@@ -100,12 +100,19 @@ export class AlertChecker {
       stored = null;
     }
     const previous = mergeAlertStates(stored?.state ?? null, this.ownState, now);
-    const outcome = evaluateCheck(previous, document, now, rules);
-    const { announce, silenced } = applySilences(outcome.events, this.silences, now);
+    const outcome = evaluateCheck(previous, document, now, rules, this.silences);
+    const { announce } = outcome;
+    const silenced = outcome.events.filter((event) => !announce.includes(event));
     const messages: OutboxMessage[] = [];
     if (announce.length > 0) {
-      const text = renderAlertMessage(announce, outcome.next, now, lang);
-      for (const chatId of chatIds) messages.push(outboxMessage(chatId, text, now));
+      const hosts = Object.fromEntries(
+        document.workers
+          .filter((worker) => worker.in_fleet)
+          .map((worker) => [worker.name, worker.host]),
+      );
+      for (const text of renderAlertMessages(announce, outcome.next, now, lang, hosts)) {
+        for (const chatId of chatIds) messages.push(outboxMessage(chatId, text, now));
+      }
     }
     let committed = false;
     if (stored) {

@@ -18,6 +18,16 @@ export interface StuckWatch {
   notified: boolean;
 }
 
+/** What a silence hid, so that its end can say what changed under it. */
+export interface SilenceWatch {
+  /** The first check under the silence. */
+  since: number;
+  /** The dead-letter count when the silence began. */
+  deadLetters: number;
+  /** The downtime of an outage that began and ended under the silence (never announced). */
+  outageMs: number | null;
+}
+
 export interface WorkerAlertState {
   /** The status that was last announced (or silently established at first sight). */
   status: WorkerAlertStatus;
@@ -27,14 +37,26 @@ export interface WorkerAlertState {
   changingSince: number | null;
   /** When the current (or pending) outage began. */
   downSince: number | null;
-  /** The last heartbeat `ts` seen, for "last beat N ago". */
+  /** The last heartbeat `ts` seen (the worker's clock): a new one means the worker beat. */
   lastBeatAt: string | null;
-  /** When the outage was last announced (down or reminder), for repeat reminders. */
+  /**
+   * When the monitor first saw that `ts` (its own clock, epoch ms). Every duration in a message
+   * ("last heartbeat N ago", "down for N") counts from here, never from the worker's clock nor
+   * from the key's expiry.
+   */
+  lastBeatSeenAt: number | null;
+  /** When the outage was last announced (down or reminder), for repeat reminders; null if never. */
   notifiedAt: number | null;
+  /** The chat was told "down" and not yet "recovered": that recovery is never swallowed. */
+  downAnnounced: boolean;
+  /** The silence this worker is under (by name or `all`), from its first silenced check. */
+  silence: SilenceWatch | null;
   /** No down alert before this time: the workers re-beat after Redis comes back. */
   graceUntil: number | null;
   /** Dead-letter count last announced; 0 means armed. */
   deadLetterReported: number;
+  /** When dead letters were last announced, for the update window. */
+  deadLetterNotifiedAt: number | null;
   stuck: StuckWatch | null;
   /** When this entry was last evaluated against readable data (merging stale copies). */
   checkedAt: number;

@@ -39,7 +39,7 @@ export interface ClaimedMessage {
 }
 
 /** Bumped when the stored shape changes: an older shape is then ignored, not misread. */
-const STATE_FORMAT = 1;
+const STATE_FORMAT = 2;
 /** How many outbox entries one claim looks at (the oldest per chat go first). */
 const CLAIM_SCAN_LIMIT = 200;
 /** Messages Telegram refused for good are kept this deep for inspection. */

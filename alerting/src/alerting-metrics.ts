@@ -1,6 +1,18 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { AlertEventType } from './evaluate-check.js';
+import type { BotCommand } from './bot-commands.js';
+import { ALERT_EVENT_TYPES, type AlertEventType } from './evaluate-check.js';
 import { SEND_FAILURE_REASONS, type SendFailureReason } from './telegram-sender.js';
+
+/** Every `command` label: a record, so a new command cannot be left out. */
+const COMMAND_LABELS: Record<BotCommand['name'] | 'ignored', true> = {
+  status: true,
+  help: true,
+  silence: true,
+  unsilence: true,
+  usage: true,
+  ignored: true,
+};
+const CHECK_RESULTS = ['ok', 'redis_down', 'error'] as const;
 
 /** The service's own metrics (`fleet_alerting_*`), on a registry of its own. */
 export class AlertingMetrics {
@@ -89,8 +101,12 @@ export class AlertingMetrics {
         this.set(await outboxSize());
       },
     });
-    // Every reason from 0, so that increase() sees the first failure of each.
+    // Every label value from 0, so that increase() sees the first of each and a rate is never
+    // "no data".
     for (const reason of SEND_FAILURE_REASONS) this.messagesFailed.inc({ reason }, 0);
+    for (const type of ALERT_EVENT_TYPES) this.events.inc({ type }, 0);
+    for (const command of Object.keys(COMMAND_LABELS)) this.commands.inc({ command }, 0);
+    for (const result of CHECK_RESULTS) this.checks.inc({ result }, 0);
   }
 
   countEvent(type: AlertEventType): void {

@@ -110,6 +110,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     outbox,
     rules: {
       deadLetterThreshold: settings.deadLetterThreshold,
+      deadLetterWindowMs: settings.deadLetterWindowS * 1000,
       bootGraceMs: settings.bootGraceS * 1000,
       stuckAfterMs: settings.stuckAfterS * 1000,
       repeatMs: settings.repeatS * 1000,

@@ -146,6 +146,13 @@ export const SETTINGS = {
     parse: integer(1, 1_000_000_000),
     help: 'dead letters that raise an alert',
   }),
+  deadLetterWindowS: setting({
+    flag: '--deadletter-window-s <seconds>',
+    env: 'ALERT_DEADLETTER_WINDOW_S',
+    default: 900,
+    parse: seconds({ min: 1, allowZero: true }),
+    help: 'after a dead-letter alert, updates for that worker wait this long unless the count passes the next step (threshold × 10, × 100 …); `0` = every change',
+  }),
   bootGraceS: setting({
     flag: '--boot-grace-s <seconds>',
     env: 'ALERT_BOOT_GRACE_S',

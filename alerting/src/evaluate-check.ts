@@ -1,10 +1,16 @@
 import { isPausedState, type StatusDocument, type WorkerStatus } from '@fleet/core/contracts';
-import type { AlertState, RedisAlertState, WorkerAlertState } from './alert-state.js';
+import type { AlertState, RedisAlertState, SilenceWatch, WorkerAlertState } from './alert-state.js';
+import { isSilenced, SILENCE_ALL, type Silences } from './silences.js';
 
 /** The thresholds of the alert rules, all in milliseconds. */
 export interface CheckRules {
   /** Dead letters at or above this count are announced. */
   deadLetterThreshold: number;
+  /**
+   * After a dead-letter message, updates for that worker wait this long, unless the count passes
+   * the next step (threshold × 10, × 100 …); 0 announces every change.
+   */
+  deadLetterWindowMs: number;
   /** How long a worker never seen alive may stay dead before it is announced. */
   bootGraceMs: number;
   /** Jobs waiting without progress for this long make a stuck queue; 0 turns it off. */
@@ -24,10 +30,22 @@ export type AlertEvent =
       /** Never seen alive since the monitor started watching it. */
       atBoot: boolean;
       downSince: number;
-      lastBeatAt: string | null;
+      /** When the monitor last saw the worker beat (its own clock); null if never. */
+      lastBeatSeenAt: number | null;
     }
   | { type: 'worker_recovered'; worker: string; downForMs: number }
   | { type: 'worker_still_down'; worker: string; downForMs: number }
+  | {
+      /** A silence on this worker ended: what changed under it, in one line. */
+      type: 'silence_over';
+      worker: string;
+      /** Down under the silence and still down: since when (never announced before). */
+      downSince: number | null;
+      /** Went down and came back under the silence: for how long. */
+      recoveredAfterMs: number | null;
+      /** The dead-letter count now, when it changed under the silence. */
+      deadLetters: number | null;
+    }
   | { type: 'dead_letter'; worker: string; count: number; previous: number }
   | { type: 'queue_stuck'; worker: string; depth: number; stuckForMs: number }
   | { type: 'queue_moving'; worker: string; depth: number }
@@ -37,25 +55,54 @@ export type AlertEvent =
 
 export type AlertEventType = AlertEvent['type'];
 
+// A record, so that the compiler refuses a type left out (or one that does not exist).
+const EVENT_TYPES: Record<AlertEventType, true> = {
+  worker_down: true,
+  worker_recovered: true,
+  worker_still_down: true,
+  silence_over: true,
+  dead_letter: true,
+  queue_stuck: true,
+  queue_moving: true,
+  redis_down: true,
+  redis_still_down: true,
+  redis_restored: true,
+};
+
+/** Every event type, for counters that exist at 0 from the start. */
+export const ALERT_EVENT_TYPES = Object.keys(EVENT_TYPES) as AlertEventType[];
+
 export interface CheckOutcome {
   next: AlertState;
+  /** Every event found, silenced or not (for metrics and the log). */
   events: AlertEvent[];
+  /** The events to tell the chat: a silence keeps the others back. */
+  announce: AlertEvent[];
   /** Redis is failing but not yet confirmed: check again soon rather than after the interval. */
   redisUnconfirmed: boolean;
 }
 
 /**
  * One check: the previous alert state and a fresh status document become the events to announce
- * and the state to remember. Pure: the clock is an argument.
+ * and the state to remember. Pure: the clock and the active silences are arguments.
  */
 export function evaluateCheck(
   previous: AlertState,
   document: StatusDocument,
   now: number,
   rules: CheckRules,
+  silences: Silences = {},
 ): CheckOutcome {
   const events: AlertEvent[] = [];
+  const announce: AlertEvent[] = [];
   const redis = evaluateRedis(previous.redis, document, now, rules, events);
+  settleRedisSilence(
+    previous.redis,
+    redis,
+    events,
+    isSilenced(SILENCE_ALL, silences, now),
+    announce,
+  );
   // While Redis cannot be read the worker figures are stale: freeze them, so an outage of Redis
   // is one message and not one per worker.
   let workers = previous.workers;
@@ -65,15 +112,31 @@ export function evaluateCheck(
     for (const worker of document.workers) {
       if (!worker.in_fleet) continue;
       let entry = previous.workers[worker.name];
-      if (entry && wasFailing) entry = { ...entry, graceUntil: now + rules.bootGraceMs };
-      workers[worker.name] = entry
-        ? evaluateWorker(entry, worker, document.paused, now, rules, events)
-        : firstSight(worker, document.paused, now, rules);
+      if (!entry) {
+        workers[worker.name] = firstSight(worker, document.paused, now, rules);
+        continue;
+      }
+      if (wasFailing) entry = { ...entry, graceUntil: now + rules.bootGraceMs };
+      const found: AlertEvent[] = [];
+      const evaluated = evaluateWorker(entry, worker, document.paused, now, rules, found);
+      events.push(...found);
+      workers[worker.name] = settleWorkerSilence(
+        entry,
+        evaluated,
+        worker,
+        found,
+        isSilenced(worker.name, silences, now),
+        now,
+        rules,
+        announce,
+      );
     }
   }
+  events.push(...announce.filter((event) => event.type === 'silence_over'));
   return {
     next: { rev: previous.rev + 1, redis, workers },
     events,
+    announce,
     redisUnconfirmed: redis.status === 'up' && redis.failingSince !== null,
   };
 }
@@ -107,6 +170,103 @@ function evaluateRedis(
   return { ...previous, lastError: error, checkedAt: now };
 }
 
+/**
+ * Only `all` silences Redis. A silenced outage is not "notified" (no reminders follow it), and
+ * the return of a Redis whose outage was announced is announced even under a silence.
+ */
+function settleRedisSilence(
+  previous: RedisAlertState,
+  next: RedisAlertState,
+  events: readonly AlertEvent[],
+  muted: boolean,
+  announce: AlertEvent[],
+): void {
+  for (const event of events) {
+    const announcedOutage = event.type === 'redis_restored' && previous.notifiedAt !== null;
+    if (!muted || announcedOutage) announce.push(event);
+    else if (event.type === 'redis_down') next.notifiedAt = null;
+  }
+}
+
+/**
+ * Decides which of a worker's events the chat hears. Under a silence nothing is said, except the
+ * recovery of a worker whose "down" the chat was told; a "down" kept quiet is not notified, so no
+ * reminder follows it. The first check after the silence says, in one line, what changed under
+ * it, so the chat's picture is right again.
+ */
+function settleWorkerSilence(
+  previous: WorkerAlertState,
+  next: WorkerAlertState,
+  worker: WorkerStatus,
+  found: readonly AlertEvent[],
+  muted: boolean,
+  now: number,
+  rules: CheckRules,
+  announce: AlertEvent[],
+): WorkerAlertState {
+  if (muted) {
+    const silence: SilenceWatch = previous.silence ?? {
+      since: now,
+      deadLetters: previous.deadLetterReported,
+      outageMs: null,
+    };
+    for (const event of found) {
+      if (event.type === 'worker_recovered' && previous.downAnnounced) {
+        announce.push(event);
+        next.downAnnounced = false;
+      } else if (event.type === 'worker_recovered') {
+        silence.outageMs = event.downForMs;
+      } else if (event.type === 'worker_down') {
+        next.notifiedAt = null;
+      }
+    }
+    return { ...next, silence: { ...silence } };
+  }
+  const watch = previous.silence;
+  const rest: AlertEvent[] = [];
+  let recoveredAfterMs = watch?.outageMs ?? null;
+  for (const event of found) {
+    // An outage the chat never heard of is told as part of the silence's summary.
+    if (watch && event.type === 'worker_recovered' && !previous.downAnnounced) {
+      recoveredAfterMs = event.downForMs;
+    } else if (watch && event.type === 'dead_letter') {
+      // Told by the summary.
+    } else {
+      rest.push(event);
+    }
+  }
+  for (const event of rest) {
+    if (event.type === 'worker_down') next.downAnnounced = true;
+    if (event.type === 'worker_recovered') next.downAnnounced = false;
+  }
+  if (watch) {
+    const downUnannounced = next.status === 'down' && !next.downAnnounced;
+    const count = worker.dead_letter;
+    const deadLetters =
+      count !== watch.deadLetters && count >= rules.deadLetterThreshold ? count : null;
+    const summary: AlertEvent = {
+      type: 'silence_over',
+      worker: worker.name,
+      downSince: downUnannounced ? next.downSince : null,
+      recoveredAfterMs: next.status === 'up' ? recoveredAfterMs : null,
+      deadLetters,
+    };
+    if (summary.downSince !== null || summary.recoveredAfterMs !== null || deadLetters !== null) {
+      announce.push(summary);
+    }
+    if (downUnannounced) {
+      next.downAnnounced = true;
+      next.notifiedAt = now;
+    }
+    if (deadLetters !== null) {
+      next.deadLetterReported = deadLetters;
+      next.deadLetterNotifiedAt = now;
+    }
+  }
+  announce.push(...rest);
+  return { ...next, silence: null };
+}
+
 /** The first observation is a baseline, never an alert (no false alarm at boot). */
 function firstSight(
   worker: WorkerStatus,
@@ -120,9 +280,13 @@ function firstSight(
     changingSince: null,
     downSince: worker.alive ? null : now,
     lastBeatAt: worker.last_beat_at,
+    lastBeatSeenAt: worker.last_beat_at === null ? null : now,
     notifiedAt: null,
+    downAnnounced: false,
+    silence: null,
     graceUntil: null,
     deadLetterReported: worker.dead_letter,
+    deadLetterNotifiedAt: null,
     stuck: evaluateStuck(null, worker, paused, now, rules, []),
     checkedAt: now,
   };
@@ -136,12 +300,17 @@ function evaluateWorker(
   rules: CheckRules,
   events: AlertEvent[],
 ): WorkerAlertState {
+  // A `ts` the monitor has not seen before means the worker beat since the last check.
+  const beat = worker.last_beat_at !== null && worker.last_beat_at !== previous.lastBeatAt;
   const next: WorkerAlertState = {
     ...evaluateLiveness(previous, worker, now, rules, events),
     lastBeatAt: worker.last_beat_at ?? previous.lastBeatAt,
+    lastBeatSeenAt: beat ? now : previous.lastBeatSeenAt,
     checkedAt: now,
   };
-  next.deadLetterReported = evaluateDeadLetters(previous.deadLetterReported, worker, rules, events);
+  const deadLetters = evaluateDeadLetters(previous, worker, now, rules, events);
+  next.deadLetterReported = deadLetters.reported;
+  next.deadLetterNotifiedAt = deadLetters.notifiedAt;
   next.stuck = evaluateStuck(previous.stuck, worker, paused, now, rules, events);
   return next;
 }
@@ -159,27 +328,35 @@ function evaluateLiveness(
       if (worker.alive) return { ...previous, status: 'up', downSince: null, changingSince: null };
       if (now - previous.firstSeenAt < rules.bootGraceMs) return previous;
       const downSince = previous.downSince ?? previous.firstSeenAt;
-      events.push({ type: 'worker_down', worker: name, atBoot: true, downSince, lastBeatAt: null });
+      events.push({
+        type: 'worker_down',
+        worker: name,
+        atBoot: true,
+        downSince,
+        lastBeatSeenAt: null,
+      });
       return { ...previous, status: 'down', downSince, notifiedAt: now };
     }
     case 'up': {
       if (worker.alive) return { ...previous, changingSince: null, downSince: null };
       const changingSince = previous.changingSince ?? now;
+      // The outage began with the last beat the monitor saw, not when the key expired.
+      const downSince = previous.lastBeatSeenAt ?? changingSince;
       const held = now - changingSince >= rules.holdForMs;
       const graceOver = previous.graceUntil === null || now >= previous.graceUntil;
-      if (!held || !graceOver) return { ...previous, changingSince, downSince: changingSince };
+      if (!held || !graceOver) return { ...previous, changingSince, downSince };
       events.push({
         type: 'worker_down',
         worker: name,
         atBoot: false,
-        downSince: changingSince,
-        lastBeatAt: previous.lastBeatAt,
+        downSince,
+        lastBeatSeenAt: previous.lastBeatSeenAt,
       });
       return {
         ...previous,
         status: 'down',
         changingSince: null,
-        downSince: changingSince,
+        downSince,
         notifiedAt: now,
         graceUntil: null,
       };
@@ -208,19 +385,39 @@ function evaluateLiveness(
   }
 }
 
+/**
+ * Dead letters reaching the threshold are announced at once. Later changes wait for the window
+ * (a burst of failures is one message, not one per check), unless the count passes the next
+ * step: threshold × 10, × 100 … Back at 0 the alert is re-armed.
+ */
 function evaluateDeadLetters(
-  reported: number,
+  previous: Pick<WorkerAlertState, 'deadLetterReported' | 'deadLetterNotifiedAt'>,
   worker: WorkerStatus,
+  now: number,
   rules: CheckRules,
   events: AlertEvent[],
-): number {
+): { reported: number; notifiedAt: number | null } {
+  const reported = previous.deadLetterReported;
+  const kept = { reported, notifiedAt: previous.deadLetterNotifiedAt };
   const count = worker.dead_letter;
-  if (count === 0) return 0;
-  if (count >= rules.deadLetterThreshold && count !== reported) {
+  if (count === 0) return { reported: 0, notifiedAt: null };
+  if (count < rules.deadLetterThreshold || count === reported) return kept;
+  const armed = reported < rules.deadLetterThreshold;
+  const windowOver =
+    previous.deadLetterNotifiedAt === null ||
+    now - previous.deadLetterNotifiedAt >= rules.deadLetterWindowMs;
+  if (armed || windowOver || count >= nextStep(reported, rules.deadLetterThreshold)) {
     events.push({ type: 'dead_letter', worker: worker.name, count, previous: reported });
-    return count;
+    return { reported: count, notifiedAt: now };
   }
-  return reported;
+  return kept;
+}
+
+/** The smallest threshold × 10ⁿ above `count`. */
+function nextStep(count: number, threshold: number): number {
+  let step = Math.max(1, threshold);
+  while (step <= count) step *= 10;
+  return step;
 }
 
 function evaluateStuck(

@@ -1,7 +1,7 @@
 import type { AlertState } from './alert-state.js';
 import { formatDuration } from './duration.js';
 import type { AlertEvent } from './evaluate-check.js';
-import { clip, escapeHtml, fitLines, htmlToPlain } from './html.js';
+import { clip, escapeHtml, htmlToPlain, splitLines, wrapList } from './html.js';
 import type { Lang } from './lang.js';
 
 /** A message ready for Telegram: the HTML form, and the plain form to fall back on. */
@@ -11,6 +11,8 @@ export interface RenderedMessage {
 }
 
 const MAX_ERROR_CHARS = 300;
+/** A worker name longer than this is clipped in messages, so that every line fits one message. */
+const MAX_NAME_CHARS = 200;
 
 /** Texts by language. Names and errors arrive already escaped; the rest is literal. */
 const TEXTS = {
@@ -21,6 +23,10 @@ const TEXTS = {
     workerRecovered: (name: string) => `🟢 [${name}] 워커 복구`,
     downFor: (duration: string) => `다운 ${duration}`,
     stillDown: (name: string, duration: string) => `🔁 [${name}] 여전히 다운 (${duration}째)`,
+    silenceOver: (name: string) => `🔔 [${name}] 무음 중 변화:`,
+    stillDownSince: (duration: string) => `다운 (${duration}째)`,
+    downAndRecovered: (duration: string) => `다운됐다가 복구됨 (다운 ${duration})`,
+    deadLettersNow: (count: number) => `실패 누적 ${count}건 (dead-letter)`,
     deadLetter: (name: string, count: number) => `❌ [${name}] 실패 누적 ${count}건 (dead-letter)`,
     queueStuck: (name: string, depth: number, duration: string) =>
       `⏳ [${name}] 큐 정체: 대기 ${depth}건, ${duration}째 줄지 않음`,
@@ -30,7 +36,10 @@ const TEXTS = {
     redisStillDown: (duration: string) => `🔁 Redis 여전히 연결 안 됨 (${duration}째)`,
     redisRestored: (duration: string) => `✅ Redis 연결 복구 (${duration} 동안 끊김)`,
     stillDownList: '아직 다운:',
-    omitted: (count: number) => `… 외 ${count}줄`,
+    hostDown: (host: string, down: number, total: number) =>
+      `🔴 [${host}] 호스트 다운: 워커 ${down}/${total}개`,
+    hostRecovered: (host: string, up: number, total: number) =>
+      `🟢 [${host}] 호스트 복구: 워커 ${up}/${total}개`,
   },
   en: {
     workerDown: (name: string) => `🔴 [${name}] worker down`,
@@ -39,6 +48,10 @@ const TEXTS = {
     workerRecovered: (name: string) => `🟢 [${name}] worker recovered`,
     downFor: (duration: string) => `down ${duration}`,
     stillDown: (name: string, duration: string) => `🔁 [${name}] still down (${duration})`,
+    silenceOver: (name: string) => `🔔 [${name}] while silenced:`,
+    stillDownSince: (duration: string) => `went down, still down (${duration})`,
+    downAndRecovered: (duration: string) => `went down and recovered (down ${duration})`,
+    deadLettersNow: (count: number) => `${count} failed jobs (dead-letter)`,
     deadLetter: (name: string, count: number) => `❌ [${name}] ${count} failed jobs (dead-letter)`,
     queueStuck: (name: string, depth: number, duration: string) =>
       `⏳ [${name}] queue stuck: ${depth} waiting, not falling for ${duration}`,
@@ -49,7 +62,10 @@ const TEXTS = {
     redisStillDown: (duration: string) => `🔁 Redis still unreachable (${duration})`,
     redisRestored: (duration: string) => `✅ Redis reachable again (was down ${duration})`,
     stillDownList: 'Still down:',
-    omitted: (count: number) => `… ${count} more lines`,
+    hostDown: (host: string, down: number, total: number) =>
+      `🔴 [${host}] host down: ${down} of ${total} workers`,
+    hostRecovered: (host: string, up: number, total: number) =>
+      `🟢 [${host}] host recovered: ${up} of ${total} workers`,
   },
 } as const;
 
@@ -62,13 +78,13 @@ export function textsFor(lang: Lang): MessageTexts {
 function eventLines(event: AlertEvent, now: number, lang: Lang): string[] {
   const t = TEXTS[lang];
   const duration = (ms: number) => formatDuration(ms, lang);
-  const name = 'worker' in event ? escapeHtml(event.worker) : '';
+  const name = 'worker' in event ? workerName(event.worker) : '';
   switch (event.type) {
     case 'worker_down': {
       const detail = event.atBoot
         ? t.noBeatSinceBoot(duration(now - event.downSince))
-        : event.lastBeatAt
-          ? t.lastBeat(duration(now - Date.parse(event.lastBeatAt)))
+        : event.lastBeatSeenAt !== null
+          ? t.lastBeat(duration(now - event.lastBeatSeenAt))
           : null;
       return [`<b>${t.workerDown(name)}</b>`, ...(detail ? [`   ${detail}`] : [])];
     }
@@ -76,6 +92,16 @@ function eventLines(event: AlertEvent, now: number, lang: Lang): string[] {
       return [`<b>${t.workerRecovered(name)}</b> (${t.downFor(duration(event.downForMs))})`];
     case 'worker_still_down':
       return [t.stillDown(name, duration(event.downForMs))];
+    case 'silence_over': {
+      const parts = [
+        ...(event.downSince !== null ? [t.stillDownSince(duration(now - event.downSince))] : []),
+        ...(event.recoveredAfterMs !== null
+          ? [t.downAndRecovered(duration(event.recoveredAfterMs))]
+          : []),
+        ...(event.deadLetters !== null ? [t.deadLettersNow(event.deadLetters)] : []),
+      ];
+      return [`<b>${t.silenceOver(name)}</b> ${parts.join(', ')}`];
+    }
     case 'dead_letter':
       return [`<b>${t.deadLetter(name, event.count)}</b>`];
     case 'queue_stuck':
@@ -96,30 +122,114 @@ function eventLines(event: AlertEvent, now: number, lang: Lang): string[] {
   }
 }
 
+function workerName(name: string): string {
+  return escapeHtml(clip(name, MAX_NAME_CHARS));
+}
+
+/** Where each worker of the fleet runs: host rollups need it. */
+export type FleetHosts = Readonly<Record<string, string>>;
+
+type LivenessEvent = Extract<AlertEvent, { type: 'worker_down' | 'worker_recovered' }>;
+
+/** How many workers of the fleet run on each host. */
+function hostSizes(hosts: FleetHosts): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const host of Object.values(hosts)) sizes.set(host, (sizes.get(host) ?? 0) + 1);
+  return sizes;
+}
+
 /**
- * One message for the events of one check, followed by what is still down that the events did
- * not just mention: whoever reads only the latest message still sees the whole picture.
+ * The workers of one host that went down (or came back) in this check, when they are most of
+ * that host (at least two): a host that reboots is one line, not one per worker.
  */
-export function renderAlertMessage(
+function hostGroups(
+  events: readonly AlertEvent[],
+  type: LivenessEvent['type'],
+  hosts: FleetHosts,
+): Map<string, LivenessEvent[]> {
+  const byHost = new Map<string, LivenessEvent[]>();
+  for (const event of events) {
+    if (event.type !== type || (event.type !== 'worker_down' && event.type !== 'worker_recovered'))
+      continue;
+    const host = hosts[event.worker];
+    if (host !== undefined) byHost.set(host, [...(byHost.get(host) ?? []), event]);
+  }
+  const sizes = hostSizes(hosts);
+  for (const [host, group] of byHost) {
+    if (group.length < 2 || group.length * 2 <= (sizes.get(host) ?? 0)) byHost.delete(host);
+  }
+  return byHost;
+}
+
+function hostLines(
+  host: string,
+  group: readonly LivenessEvent[],
+  total: number,
+  now: number,
+  lang: Lang,
+): string[] {
+  const t = TEXTS[lang];
+  const duration = (ms: number) => formatDuration(ms, lang);
+  const names = group.map((event) => workerName(event.worker));
+  const hostName = escapeHtml(clip(host, MAX_NAME_CHARS));
+  if (group[0]?.type === 'worker_recovered') {
+    const longest = Math.max(
+      ...group.map((event) => (event.type === 'worker_recovered' ? event.downForMs : 0)),
+    );
+    return wrapList(
+      `<b>${t.hostRecovered(hostName, group.length, total)}</b> (${t.downFor(duration(longest))}):`,
+      names,
+    );
+  }
+  const seen = group.flatMap((event) =>
+    event.type === 'worker_down' && event.lastBeatSeenAt !== null ? [event.lastBeatSeenAt] : [],
+  );
+  return [
+    ...wrapList(`<b>${t.hostDown(hostName, group.length, total)}</b>:`, names),
+    ...(seen.length > 0 ? [`   ${t.lastBeat(duration(now - Math.max(...seen)))}`] : []),
+  ];
+}
+
+/**
+ * The messages for the events of one check, followed by what is still down that the events did
+ * not just mention: whoever reads only the latest message still sees the whole picture. Usually
+ * one message; a big outage is split across several (each at most 4096 characters), so that no
+ * worker is left out. Most of a host going down (or back) at once is one line for the host.
+ */
+export function renderAlertMessages(
   events: readonly AlertEvent[],
   state: AlertState,
   now: number,
   lang: Lang,
-): RenderedMessage {
+  hosts: FleetHosts = {},
+): RenderedMessage[] {
   const t = TEXTS[lang];
-  const lines = events.flatMap((event) => eventLines(event, now, lang));
+  const sizes = hostSizes(hosts);
+  const rolledUp = new Map<AlertEvent, string[]>();
+  for (const type of ['worker_down', 'worker_recovered'] as const) {
+    for (const [host, group] of hostGroups(events, type, hosts)) {
+      const [first, ...rest] = group;
+      if (!first) continue;
+      rolledUp.set(first, hostLines(host, group, sizes.get(host) ?? group.length, now, lang));
+      for (const event of rest) rolledUp.set(event, []);
+    }
+  }
+  const lines = events.flatMap((event) => rolledUp.get(event) ?? eventLines(event, now, lang));
   const mentioned = new Set(
     events.flatMap((event) =>
-      event.type === 'worker_down' || event.type === 'worker_still_down' ? [event.worker] : [],
+      event.type === 'worker_down' ||
+      event.type === 'worker_still_down' ||
+      (event.type === 'silence_over' && event.downSince !== null)
+        ? [event.worker]
+        : [],
     ),
   );
   const stillDown = Object.entries(state.workers)
     .filter(([name, entry]) => entry.status === 'down' && !mentioned.has(name))
     .map(
       ([name, entry]) =>
-        `${escapeHtml(name)} (${formatDuration(now - (entry.downSince ?? now), lang)})`,
+        `${workerName(name)} (${formatDuration(now - (entry.downSince ?? now), lang)})`,
     );
-  if (stillDown.length > 0) lines.push('', `<i>${t.stillDownList}</i> ${stillDown.join(', ')}`);
-  const html = fitLines(lines, t.omitted);
-  return { html, plain: htmlToPlain(html) };
+  if (stillDown.length > 0) lines.push('', ...wrapList(`<i>${t.stillDownList}</i>`, stillDown));
+  return splitLines(lines).map((html) => ({ html, plain: htmlToPlain(html) }));
 }

@@ -109,10 +109,18 @@ describe('bot commands (long polling through the real client)', () => {
     expect(telegram.sent).toHaveLength(replies);
 
     expect(await ask('/unsilence video-render')).toBe('🔔 video-render: 알림 다시 켬');
+    // What changed under the silence is said once it ends.
+    await telegram.waitFor(
+      () => telegram.matching('무음 중 변화').length === 1,
+      5000,
+      'the end-of-silence summary',
+    );
+    const [summary] = telegram.matching('무음 중 변화');
+    expect(summary?.text).toMatch(/^<b>🔔 \[video-render\] 무음 중 변화:<\/b> 다운 \(\d+초째\)$/);
     expect(await ask('/unsilence video-render')).toBe('video-render: 꺼진 알림이 없습니다.');
     // Still down: the next message lists it.
     await db.workers.kill('music-render');
-    await telegram.waitFor((sent) => sent.length === replies + 3, 5000, 'the next alert');
+    await telegram.waitFor((sent) => sent.length === replies + 4, 5000, 'the next alert');
     expect(telegram.sent.at(-1)?.text).toMatch(/아직 다운:<\/i> video-render \(\d+초\)$/);
   });
 

@@ -57,6 +57,7 @@ describe('loadConfig', () => {
       telegram: null,
       intervalS: 60,
       deadLetterThreshold: 1,
+      deadLetterWindowS: 900,
       bootGraceS: 90,
       lang: 'ko',
       port: 8791,

@@ -5,6 +5,7 @@ import { statusDocument, type WorkerSketch } from './support/status-documents.js
 
 const RULES: CheckRules = {
   deadLetterThreshold: 1,
+  deadLetterWindowMs: 0,
   bootGraceMs: 90_000,
   stuckAfterMs: 600_000,
   repeatMs: 0,
@@ -12,8 +13,16 @@ const RULES: CheckRules = {
   redisConfirmMs: 10_000,
 };
 
-/** One check: when (seconds after start), what was observed, and the events expected. */
-type Step = [atS: number, observed: WorkerSketch[] | 'redis-down', expected: string[]];
+/**
+ * One check: when (seconds after start), what was observed, the events the chat is told, and
+ * the silences running (target → until, in seconds after start).
+ */
+type Step = [
+  atS: number,
+  observed: WorkerSketch[] | 'redis-down',
+  expected: string[],
+  silences?: Record<string, number>,
+];
 
 /** Events in a compact form the table can spell out. */
 function summarize(event: AlertEvent): string {
@@ -24,6 +33,13 @@ function summarize(event: AlertEvent): string {
       return `recovered:${event.worker}:${event.downForMs / 1000}s`;
     case 'worker_still_down':
       return `still_down:${event.worker}:${event.downForMs / 1000}s`;
+    case 'silence_over':
+      return [
+        `silence_over:${event.worker}`,
+        ...(event.downSince !== null ? [`down_since:${event.downSince / 1000}s`] : []),
+        ...(event.recoveredAfterMs !== null ? [`recovered:${event.recoveredAfterMs / 1000}s`] : []),
+        ...(event.deadLetters !== null ? [`dead_letter:${event.deadLetters}`] : []),
+      ].join(':');
     case 'dead_letter':
       return `dead_letter:${event.worker}:${event.count}`;
     case 'queue_stuck':
@@ -42,12 +58,23 @@ function summarize(event: AlertEvent): string {
 function run(steps: Step[], rules: CheckRules): { events: string[][]; state: AlertState } {
   let state = initialAlertState(0);
   const events: string[][] = [];
-  for (const [atS, observed] of steps) {
+  for (const [atS, observed, , silences = {}] of steps) {
+    // A live worker's `ts` moves with every beat, unless the case says otherwise.
     const document =
-      observed === 'redis-down' ? statusDocument([], { redisOk: false }) : statusDocument(observed);
-    const outcome = evaluateCheck(state, document, atS * 1000, rules);
+      observed === 'redis-down'
+        ? statusDocument([], { redisOk: false })
+        : statusDocument(
+            observed.map((worker) => ({
+              lastBeatAt: new Date(atS * 1000).toISOString(),
+              ...worker,
+            })),
+          );
+    const until = Object.fromEntries(
+      Object.entries(silences).map(([target, untilS]) => [target, untilS * 1000]),
+    );
+    const outcome = evaluateCheck(state, document, atS * 1000, rules, until);
     state = outcome.next;
-    events.push(outcome.events.map(summarize));
+    events.push(outcome.announce.map(summarize));
   }
   return { events, state };
 }
@@ -87,13 +114,13 @@ describe('evaluateCheck', () => {
       ],
     ],
     [
-      'alive → dead → alive: down, then recovered with the downtime',
+      'alive → dead → alive: down, then recovered, down since the last beat the monitor saw',
       {},
       [
         [0, [up('a')], []],
         [60, [dead('a')], ['down:a']],
         [120, [dead('a')], []],
-        [300, [up('a')], ['recovered:a:240s']],
+        [300, [up('a')], ['recovered:a:300s']],
         [360, [up('a')], []],
       ],
     ],
@@ -124,7 +151,7 @@ describe('evaluateCheck', () => {
         [60, [dead('a')], []],
         [180, [dead('a')], ['down:a']],
         [240, [up('a')], []],
-        [360, [up('a')], ['recovered:a:180s']],
+        [360, [up('a')], ['recovered:a:240s']],
       ],
     ],
     [
@@ -134,9 +161,9 @@ describe('evaluateCheck', () => {
         [0, [up('a')], []],
         [60, [dead('a')], ['down:a']],
         [1800, [dead('a')], []],
-        [3660, [dead('a')], ['still_down:a:3600s']],
-        [7260, [dead('a')], ['still_down:a:7200s']],
-        [7320, [up('a')], ['recovered:a:7260s']],
+        [3660, [dead('a')], ['still_down:a:3660s']],
+        [7260, [dead('a')], ['still_down:a:7260s']],
+        [7320, [up('a')], ['recovered:a:7320s']],
       ],
     ],
     [
@@ -149,6 +176,110 @@ describe('evaluateCheck', () => {
         [180, [up('a', { deadLetter: 4 })], ['dead_letter:a:4']],
         [240, [up('a', { deadLetter: 0 })], []],
         [300, [up('a', { deadLetter: 1 })], ['dead_letter:a:1']],
+      ],
+    ],
+    [
+      'the downtime counts from when the ts last moved, not from when the key went',
+      {},
+      [
+        [0, [up('a', { lastBeatAt: '2024-01-01T00:00:00Z' })], []],
+        [60, [up('a', { lastBeatAt: '2024-01-01T00:00:00Z' })], []],
+        [120, [dead('a')], ['down:a']],
+        [180, [up('a')], ['recovered:a:180s']],
+      ],
+    ],
+    [
+      'dead letters: a burst is one message, updates wait for the window',
+      { deadLetterWindowMs: 900_000 },
+      [
+        [0, [up('a')], []],
+        [60, [up('a', { deadLetter: 1 })], ['dead_letter:a:1']],
+        [70, [up('a', { deadLetter: 4 })], []],
+        [80, [up('a', { deadLetter: 9 })], []],
+        [960, [up('a', { deadLetter: 9 })], ['dead_letter:a:9']],
+        [970, [up('a', { deadLetter: 8 })], []],
+        [1860, [up('a', { deadLetter: 8 })], ['dead_letter:a:8']],
+      ],
+    ],
+    [
+      'dead letters: passing the next step (threshold × 10ⁿ) is told at once',
+      { deadLetterWindowMs: 900_000 },
+      [
+        [0, [up('a')], []],
+        [60, [up('a', { deadLetter: 3 })], ['dead_letter:a:3']],
+        [70, [up('a', { deadLetter: 12 })], ['dead_letter:a:12']],
+        [80, [up('a', { deadLetter: 99 })], []],
+        [90, [up('a', { deadLetter: 100 })], ['dead_letter:a:100']],
+        [100, [up('a', { deadLetter: 0 })], []],
+        [110, [up('a', { deadLetter: 2 })], ['dead_letter:a:2']],
+      ],
+    ],
+    [
+      'silence: a recovery of an announced down is told even while silenced',
+      {},
+      [
+        [0, [up('a')], []],
+        [60, [dead('a')], ['down:a']],
+        [120, [dead('a')], [], { a: 1000 }],
+        [180, [up('a')], ['recovered:a:180s'], { a: 1000 }],
+        [1200, [up('a')], []],
+      ],
+    ],
+    [
+      'silence: died under it, still down when it ends: one line, then reminders from there',
+      { repeatMs: 3_600_000 },
+      [
+        [0, [up('a')], []],
+        [60, [dead('a')], [], { a: 600 }],
+        [3700, [dead('a')], ['silence_over:a:down_since:0s']],
+        [7200, [dead('a')], []],
+        [7300, [dead('a')], ['still_down:a:7300s']],
+      ],
+    ],
+    [
+      'silence: died and came back under it: told when it ends, with the downtime',
+      {},
+      [
+        [0, [up('a'), up('b')], [], { all: 500 }],
+        [60, [dead('a'), up('b', { deadLetter: 3 })], [], { all: 500 }],
+        [120, [up('a'), up('b', { deadLetter: 5 })], [], { all: 500 }],
+        [
+          600,
+          [up('a'), up('b', { deadLetter: 5 })],
+          ['silence_over:a:recovered:120s', 'silence_over:b:dead_letter:5'],
+        ],
+        [660, [up('a'), up('b', { deadLetter: 5 })], []],
+      ],
+    ],
+    [
+      'silence: nothing changed under it, nothing to say',
+      {},
+      [
+        [0, [up('a')], [], { a: 100 }],
+        [60, [up('a')], []],
+        [120, [up('a')], []],
+      ],
+    ],
+    [
+      'silence: a down announced before it and still down is not told again',
+      {},
+      [
+        [0, [up('a')], []],
+        [60, [dead('a')], ['down:a']],
+        [120, [dead('a')], [], { a: 150 }],
+        [180, [dead('a')], []],
+        [240, [up('a')], ['recovered:a:240s']],
+      ],
+    ],
+    [
+      'silence all: a Redis outage announced before it is told restored',
+      {},
+      [
+        [0, [up('a')], []],
+        [60, 'redis-down', []],
+        [70, 'redis-down', ['redis_down']],
+        [80, 'redis-down', [], { all: 1000 }],
+        [90, [up('a')], ['redis_restored:30s'], { all: 1000 }],
       ],
     ],
     [

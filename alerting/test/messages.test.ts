@@ -4,12 +4,11 @@ import { formatDuration, parseDuration } from '../src/duration.js';
 import type { AlertEvent } from '../src/evaluate-check.js';
 import { escapeHtml, htmlToPlain, TELEGRAM_MAX_CHARS } from '../src/html.js';
 import type { Lang } from '../src/lang.js';
-import { renderAlertMessage } from '../src/messages.js';
-import { applySilences } from '../src/silences.js';
+import { renderAlertMessages } from '../src/messages.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
 
-describe('renderAlertMessage', () => {
+describe('renderAlertMessages', () => {
   it.each<[Lang, AlertEvent, string]>([
     [
       'ko',
@@ -18,7 +17,7 @@ describe('renderAlertMessage', () => {
         worker: 'video-render',
         atBoot: false,
         downSince: NOW,
-        lastBeatAt: '2024-05-01T11:59:00Z',
+        lastBeatSeenAt: NOW - 60_000,
       },
       '🔴 [video-render] 워커 다운\n   마지막 하트비트 1분 전',
     ],
@@ -29,7 +28,7 @@ describe('renderAlertMessage', () => {
         worker: 'video-render',
         atBoot: false,
         downSince: NOW,
-        lastBeatAt: '2024-05-01T11:59:00Z',
+        lastBeatSeenAt: NOW - 60_000,
       },
       '🔴 [video-render] worker down\n   last heartbeat 1m ago',
     ],
@@ -40,7 +39,7 @@ describe('renderAlertMessage', () => {
         worker: 'ai_trade',
         atBoot: true,
         downSince: NOW - 90_000,
-        lastBeatAt: null,
+        lastBeatSeenAt: null,
       },
       '🔴 [ai_trade] 워커 다운\n   모니터 시작 후 1분 30초 동안 하트비트 없음',
     ],
@@ -51,7 +50,7 @@ describe('renderAlertMessage', () => {
         worker: 'ai_trade',
         atBoot: true,
         downSince: NOW - 90_000,
-        lastBeatAt: null,
+        lastBeatSeenAt: null,
       },
       '🔴 [ai_trade] worker down\n   no heartbeat in the 1m 30s since the monitor started',
     ],
@@ -74,6 +73,50 @@ describe('renderAlertMessage', () => {
       'en',
       { type: 'worker_still_down', worker: 'video-render', downForMs: 7_380_000 },
       '🔁 [video-render] still down (2h 3m)',
+    ],
+    [
+      'ko',
+      {
+        type: 'silence_over',
+        worker: 'video-render',
+        downSince: NOW - 600_000,
+        recoveredAfterMs: null,
+        deadLetters: 4,
+      },
+      '🔔 [video-render] 무음 중 변화: 다운 (10분째), 실패 누적 4건 (dead-letter)',
+    ],
+    [
+      'en',
+      {
+        type: 'silence_over',
+        worker: 'video-render',
+        downSince: NOW - 600_000,
+        recoveredAfterMs: null,
+        deadLetters: 4,
+      },
+      '🔔 [video-render] while silenced: went down, still down (10m), 4 failed jobs (dead-letter)',
+    ],
+    [
+      'ko',
+      {
+        type: 'silence_over',
+        worker: 'video-render',
+        downSince: null,
+        recoveredAfterMs: 125_000,
+        deadLetters: null,
+      },
+      '🔔 [video-render] 무음 중 변화: 다운됐다가 복구됨 (다운 2분 5초)',
+    ],
+    [
+      'en',
+      {
+        type: 'silence_over',
+        worker: 'video-render',
+        downSince: null,
+        recoveredAfterMs: 125_000,
+        deadLetters: null,
+      },
+      '🔔 [video-render] while silenced: went down and recovered (down 2m 5s)',
     ],
     [
       'ko',
@@ -136,16 +179,17 @@ describe('renderAlertMessage', () => {
       '✅ Redis reachable again (was down 5m 12s)',
     ],
   ])('%s: %j', (lang, event, expected) => {
-    const message = renderAlertMessage([event], initialAlertState(NOW), NOW, lang);
-    expect(message.plain).toBe(expected);
-    expect(htmlToPlain(message.html)).toBe(message.plain);
+    const [message, ...more] = renderAlertMessages([event], initialAlertState(NOW), NOW, lang);
+    expect(more).toEqual([]);
+    expect(message?.plain).toBe(expected);
+    expect(htmlToPlain(message?.html ?? '')).toBe(message?.plain);
   });
 
   it('escapes what came from outside (a Redis error) in the HTML form only', () => {
     const event: AlertEvent = { type: 'redis_down', error: 'bad <reply> & "more"', downSince: NOW };
-    const message = renderAlertMessage([event], initialAlertState(NOW), NOW, 'en');
-    expect(message.html).toContain('bad &lt;reply&gt; &amp; "more"');
-    expect(message.plain).toContain('bad <reply> & "more"');
+    const [message] = renderAlertMessages([event], initialAlertState(NOW), NOW, 'en');
+    expect(message?.html).toContain('bad &lt;reply&gt; &amp; "more"');
+    expect(message?.plain).toContain('bad <reply> & "more"');
   });
 
   it('lists what is still down, apart from what this message announces', () => {
@@ -160,37 +204,138 @@ describe('renderAlertMessage', () => {
         changingSince: null,
         downSince,
         lastBeatAt: null,
+        lastBeatSeenAt: null,
         notifiedAt: NOW,
+        downAnnounced: true,
+        silence: null,
         graceUntil: null,
         deadLetterReported: 0,
+        deadLetterNotifiedAt: null,
         stuck: null,
         checkedAt: NOW,
       };
     }
     const events: AlertEvent[] = [
-      { type: 'worker_down', worker: 'ai_trade', atBoot: false, downSince: NOW, lastBeatAt: null },
+      {
+        type: 'worker_down',
+        worker: 'ai_trade',
+        atBoot: false,
+        downSince: NOW,
+        lastBeatSeenAt: null,
+      },
     ];
-    expect(renderAlertMessage(events, state, NOW, 'ko').plain).toBe(
+    expect(renderAlertMessages(events, state, NOW, 'ko')[0]?.plain).toBe(
       '🔴 [ai_trade] 워커 다운\n\n아직 다운: video-render (12분)',
     );
-    expect(renderAlertMessage(events, state, NOW, 'en').plain).toBe(
+    expect(renderAlertMessages(events, state, NOW, 'en')[0]?.plain).toBe(
       '🔴 [ai_trade] worker down\n\nStill down: video-render (12m)',
     );
   });
 
-  it('stays within Telegram’s 4096 characters, cutting whole lines', () => {
-    const events: AlertEvent[] = Array.from({ length: 400 }, (_, index) => ({
-      type: 'dead_letter',
-      worker: `worker-with-a-long-name-${index}`,
-      count: index + 1,
-      previous: 0,
+  it('splits a big outage across messages of at most 4096 characters, naming everyone', () => {
+    const names = Array.from({ length: 200 }, (_, index) => `worker-with-a-long-name-${index}`);
+    const events: AlertEvent[] = names.map((worker, index) => ({
+      type: 'worker_down',
+      worker,
+      atBoot: false,
+      downSince: NOW - 60_000,
+      lastBeatSeenAt: NOW - 50_000 - index,
     }));
-    const message = renderAlertMessage(events, initialAlertState(NOW), NOW, 'ko');
-    expect(message.html.length).toBeLessThanOrEqual(TELEGRAM_MAX_CHARS);
-    expect(message.html.split('<b>').length).toBe(message.html.split('</b>').length);
-    expect(message.plain).toMatch(/… 외 \d+줄$/);
+    const messages = renderAlertMessages(events, initialAlertState(NOW), NOW, 'ko');
+    expect(messages.length).toBeGreaterThan(1);
+    for (const [index, message] of messages.entries()) {
+      expect(message.html.length).toBeLessThanOrEqual(TELEGRAM_MAX_CHARS);
+      expect(message.html.split('<b>').length).toBe(message.html.split('</b>').length);
+      expect(message.plain).toMatch(new RegExp(`\\(${index + 1}/${messages.length}\\)$`));
+    }
+    const all = messages.map((message) => message.plain).join('\n');
+    for (const name of names) expect(all).toContain(`🔴 [${name}] 워커 다운`);
+    expect(all).not.toContain('외');
+  });
+
+  it('splits a long "still down" list too, HTML intact', () => {
+    const state = initialAlertState(NOW);
+    const names = Array.from({ length: 300 }, (_, index) => `a<b>&-${index}`.padEnd(30, 'x'));
+    for (const name of names) {
+      state.workers[name] = { ...downEntry(), downSince: NOW - 60_000 };
+    }
+    const event: AlertEvent = { type: 'redis_restored', downForMs: 1000 };
+    const messages = renderAlertMessages([event], state, NOW, 'en');
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) {
+      expect(message.html.length).toBeLessThanOrEqual(TELEGRAM_MAX_CHARS);
+      expect(message.html.split('<i>').length).toBe(message.html.split('</i>').length);
+      expect(message.html).not.toMatch(/<b>&/);
+    }
+    const all = messages.map((message) => message.plain).join('\n');
+    for (const name of names) expect(all).toContain(`${name} (1m)`);
+  });
+
+  it.each<[Lang, string, string]>([
+    [
+      'ko',
+      '🔴 [windows] 호스트 다운: 워커 3/4개: w1, w2, w3\n   마지막 하트비트 40초 전',
+      '🟢 [windows] 호스트 복구: 워커 3/4개 (다운 5분): w1, w2, w3',
+    ],
+    [
+      'en',
+      '🔴 [windows] host down: 3 of 4 workers: w1, w2, w3\n   last heartbeat 40s ago',
+      '🟢 [windows] host recovered: 3 of 4 workers (down 5m): w1, w2, w3',
+    ],
+  ])('%s: most of a host going down (or back) in one check is one line', (lang, down, back) => {
+    const hosts = { w1: 'windows', w2: 'windows', w3: 'windows', w4: 'windows', n1: 'nas' };
+    const downs: AlertEvent[] = ['w1', 'n1', 'w2', 'w3'].map((worker) => ({
+      type: 'worker_down',
+      worker,
+      atBoot: false,
+      downSince: NOW - 60_000,
+      lastBeatSeenAt: NOW - (worker === 'w2' ? 40_000 : 60_000),
+    }));
+    const [first] = renderAlertMessages(downs, initialAlertState(NOW), NOW, lang, hosts);
+    const nas = lang === 'ko' ? '🔴 [n1] 워커 다운' : '🔴 [n1] worker down';
+    expect(first?.plain.split('\n').slice(0, 2).join('\n')).toBe(down);
+    expect(first?.plain).toContain(nas);
+    const ups: AlertEvent[] = ['w1', 'w2', 'w3'].map((worker) => ({
+      type: 'worker_recovered',
+      worker,
+      downForMs: worker === 'w3' ? 300_000 : 100_000,
+    }));
+    expect(renderAlertMessages(ups, initialAlertState(NOW), NOW, lang, hosts)[0]?.plain).toBe(back);
+  });
+
+  it('keeps a line per worker when only a few of a host go down', () => {
+    const hosts = { w1: 'windows', w2: 'windows', w3: 'windows', w4: 'windows' };
+    const downs: AlertEvent[] = ['w1', 'w2'].map((worker) => ({
+      type: 'worker_down',
+      worker,
+      atBoot: false,
+      downSince: NOW,
+      lastBeatSeenAt: null,
+    }));
+    expect(renderAlertMessages(downs, initialAlertState(NOW), NOW, 'en', hosts)[0]?.plain).toBe(
+      '🔴 [w1] worker down\n🔴 [w2] worker down',
+    );
   });
 });
+
+function downEntry() {
+  return {
+    status: 'down' as const,
+    firstSeenAt: 0,
+    changingSince: null,
+    downSince: NOW,
+    lastBeatAt: null,
+    lastBeatSeenAt: null,
+    notifiedAt: NOW,
+    downAnnounced: true,
+    silence: null,
+    graceUntil: null,
+    deadLetterReported: 0,
+    deadLetterNotifiedAt: null,
+    stuck: null,
+    checkedAt: NOW,
+  };
+}
 
 describe('durations', () => {
   it.each<[string, number | null]>([
@@ -231,23 +376,5 @@ describe('html', () => {
   ])('escapeHtml(%j) round-trips through htmlToPlain', (text, escaped) => {
     expect(escapeHtml(text)).toBe(escaped);
     expect(htmlToPlain(escapeHtml(text))).toBe(text);
-  });
-});
-
-describe('applySilences', () => {
-  const events: AlertEvent[] = [
-    { type: 'worker_down', worker: 'a', atBoot: false, downSince: 0, lastBeatAt: null },
-    { type: 'dead_letter', worker: 'b', count: 1, previous: 0 },
-    { type: 'redis_restored', downForMs: 1000 },
-  ];
-  it.each<[string, Record<string, number>, string[]]>([
-    ['no silences', {}, ['worker_down', 'dead_letter', 'redis_restored']],
-    ['one worker', { a: NOW + 1000 }, ['dead_letter', 'redis_restored']],
-    ['an expired silence', { a: NOW - 1 }, ['worker_down', 'dead_letter', 'redis_restored']],
-    ['all', { all: NOW + 1000 }, []],
-  ])('%s', (_name, silences, announced) => {
-    const { announce, silenced } = applySilences(events, silences, NOW);
-    expect(announce.map((event) => event.type)).toEqual(announced);
-    expect(announce.length + silenced.length).toBe(events.length);
   });
 });

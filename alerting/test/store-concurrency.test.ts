@@ -39,6 +39,7 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
           outbox: { hold: (messages) => held.push(...messages), wake: () => {} },
           rules: {
             deadLetterThreshold: 1,
+            deadLetterWindowMs: 0,
             bootGraceMs: 0,
             stuckAfterMs: 0,
             repeatMs: 0,
@@ -173,6 +174,7 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
       outbox: { hold: () => expect.unreachable('nothing may be held'), wake: () => {} },
       rules: {
         deadLetterThreshold: 1,
+        deadLetterWindowMs: 0,
         bootGraceMs: 0,
         stuckAfterMs: 0,
         repeatMs: 0,

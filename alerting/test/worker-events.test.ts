@@ -86,7 +86,7 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
 
   it('announces dead letters reaching the threshold and changing above it, re-armed at 0', async () => {
     await db.workers.beatAll();
-    await start();
+    await start({ deadLetterWindowS: 0 });
     const step = async (count: number, expected: number) => {
       await db.workers.setDeadLetters('music-render', count);
       await telegram.waitFor((sent) => sent.length === expected, 5000, `${expected} messages`);
@@ -101,6 +101,42 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
       '<b>❌ [music-render] 실패 누적 5건 (dead-letter)</b>',
       '<b>❌ [music-render] 실패 누적 1건 (dead-letter)</b>',
     ]);
+  });
+
+  it('throttles dead-letter updates: a burst is one message, the next step is told at once', async () => {
+    await db.workers.beatAll();
+    await start({ deadLetterWindowS: 600 });
+    await db.workers.setDeadLetters('music-render', 1);
+    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the first dead letter');
+    for (const count of [4, 9]) {
+      await db.workers.setDeadLetters('music-render', count);
+      await afterChecks(service as AlertingService, 2);
+    }
+    expect(telegram.sent).toHaveLength(1);
+    await db.workers.setDeadLetters('music-render', 12);
+    await telegram.waitFor((sent) => sent.length === 2, 5000, 'the next step');
+    expect(telegram.sent.map((message) => message.text)).toEqual([
+      '<b>❌ [music-render] 실패 누적 1건 (dead-letter)</b>',
+      '<b>❌ [music-render] 실패 누적 12건 (dead-letter)</b>',
+    ]);
+  });
+
+  it('measures "last heartbeat N ago" on the monitor’s clock, not the worker’s', async () => {
+    await db.workers.beatAll();
+    await start();
+    // A worker whose clock runs ten minutes behind: its key is fresh, its ts is not.
+    const behind = new Date(Date.now() - 600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const heartbeat = { name: 'video-render', kind: 'render', state: 'idle', ts: behind };
+    await db.client.set(
+      redisKeys.heartbeat('video-render'),
+      JSON.stringify({ ...heartbeat, last_job_at: null, jobs_done: 0, jobs_failed: 0 }),
+      'EX',
+      600,
+    );
+    await afterChecks(service as AlertingService, 2);
+    await db.workers.kill('video-render');
+    const [down] = await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
+    expect(down?.text).toMatch(/\n {3}마지막 하트비트 \d초 전$/);
   });
 
   it('announces a stuck queue and when it moves again', async () => {
@@ -128,7 +164,7 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
     expect(telegram.sent).toEqual([]);
   });
 
-  it('groups the changes of one check into one message that lists what is still down', async () => {
+  it('groups the changes of one check into one message (a host rollup) that lists what is still down', async () => {
     await db.workers.beatAll();
     await start();
     await db.workers.kill('ai_trade');
@@ -141,12 +177,11 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
     await telegram.waitFor((sent) => sent.length === 2, 5000, 'the grouped message');
     await afterChecks(service as AlertingService, 3);
     expect(telegram.sent).toHaveLength(2);
+    // Both render workers are most of their host (windows): one line for the host.
     expect(telegram.sent[1]?.text.split('\n')).toEqual([
-      '<b>🔴 [music-render] 워커 다운</b>',
+      '<b>🔴 [windows] 호스트 다운: 워커 2/3개</b>: music-render, video-render',
       expect.stringMatching(/^ {3}마지막 하트비트 \d초 전$/),
       '<b>❌ [music-render] 실패 누적 1건 (dead-letter)</b>',
-      '<b>🔴 [video-render] 워커 다운</b>',
-      expect.stringMatching(/^ {3}마지막 하트비트 \d초 전$/),
       '',
       expect.stringMatching(/^<i>아직 다운:<\/i> ai_trade \(\d+초\)$/),
     ]);
@@ -209,6 +244,11 @@ describe('worker events, end to end (real Redis, real Bot API client, fake Teleg
     // What the rules in prometheus/rules compare against.
     expect(metrics).toMatch(/^fleet_alerting_check_interval_seconds 0\.2$/m);
     expect(metrics).toMatch(/^fleet_alerting_messages_failed_total\{reason="rejected"\} 0$/m);
+    // Every known label value exists from the start, so a rate over it is never "no data".
+    expect(metrics).toMatch(/^fleet_alerting_events_total\{type="redis_down"\} 0$/m);
+    expect(metrics).toMatch(/^fleet_alerting_events_total\{type="silence_over"\} 0$/m);
+    expect(metrics).toMatch(/^fleet_alerting_commands_total\{command="silence"\} 0$/m);
+    expect(metrics).toMatch(/^fleet_alerting_checks_total\{result="error"\} 0$/m);
     expect((await fetch(`${base}/nothing`)).status).toBe(404);
   });
 });

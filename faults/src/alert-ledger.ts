@@ -35,12 +35,38 @@ const PATTERNS: { pattern: RegExp; event: (match: RegExpExecArray) => LedgerEven
   },
 ];
 
+// A host rollup: one line for most of a host's workers going down (or back) at once, the names
+// comma-separated, wrapped onto indented lines.
+const HOST_ROLLUPS: { pattern: RegExp; kind: 'down' | 'up' }[] = [
+  {
+    pattern:
+      /🔴 \[[^\]]+\] (?:호스트 다운: 워커 \d+\/\d+개|host down: \d+ of \d+ workers)(?:<\/b>)?: ([^,\n]+(?:,\s+[^,\n]+)*)/gu,
+    kind: 'down',
+  },
+  {
+    pattern:
+      /🟢 \[[^\]]+\] (?:호스트 복구: 워커 \d+\/\d+개|host recovered: \d+ of \d+ workers)(?:<\/b>)?(?: \([^)]*\))?: ([^,\n]+(?:,\s+[^,\n]+)*)/gu,
+    kind: 'up',
+  },
+];
+
 /** The alerts of a message, in the order its lines give them. */
 export function eventsOfMessage(text: string): LedgerEvent[] {
   const found: { at: number; event: LedgerEvent }[] = [];
   for (const { pattern, event } of PATTERNS) {
     for (const match of text.matchAll(pattern)) {
       found.push({ at: match.index, event: event(match) });
+    }
+  }
+  for (const { pattern, kind } of HOST_ROLLUPS) {
+    for (const match of text.matchAll(pattern)) {
+      const names = (match[1] as string).split(',').map((name) => name.trim());
+      for (const [offset, name] of names.entries()) {
+        found.push({
+          at: match.index + offset / names.length,
+          event: { subject: `worker:${name}`, kind },
+        });
+      }
     }
   }
   return found.sort((a, b) => a.at - b.at).map(({ event }) => event);
