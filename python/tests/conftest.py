@@ -10,8 +10,26 @@ import redis.asyncio as aioredis
 from support import RedisServer
 
 
+@pytest.fixture(scope="session")
+def shared_redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
+def redis_server(shared_redis_server: RedisServer) -> RedisServer:
+    """The session's server, emptied: for tests that leave the server running."""
+    client = redis.Redis(port=shared_redis_server.port)
+    client.flushall()
+    client.config_resetstat()
+    client.connection_pool.disconnect()
+    return shared_redis_server
+
+
+@pytest.fixture
+def outage_server() -> Iterator[RedisServer]:
+    """A server of the test's own, to kill, freeze and restart."""
     server = RedisServer()
     yield server
     server.close()

@@ -64,7 +64,7 @@ class RedisServer:
                         raise RuntimeError(f"redis-server did not start on port {self.port}") from None
                     time.sleep(0.02)
         finally:
-            probe.close()
+            probe.connection_pool.disconnect()
 
     def kill(self) -> None:
         """Stops abruptly, as a crash would."""

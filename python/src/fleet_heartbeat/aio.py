@@ -106,12 +106,12 @@ async def heartbeat_loop(
         while True:
             changed.clear()
             try:
-                state, extra = await asyncio.wait_for(current_state(client), timeout)
+                state, extra = await _bounded(current_state(client), timeout)
                 now = time.monotonic()
                 fingerprint = (state, repr(sorted((extra or {}).items())))
                 if fingerprint != written or now >= next_beat:
                     payload = build_payload(name, kind, state, stats, extra)
-                    await asyncio.wait_for(client.set(key, payload, ex=ttl_s), timeout)
+                    await _bounded(client.set(key, payload, ex=ttl_s), timeout)
                     written, next_beat = fingerprint, now + interval_s
                     failures.succeeded()
                 delay = min(check_interval, max(0.0, next_beat - time.monotonic()))
@@ -124,14 +124,35 @@ async def heartbeat_loop(
                 written = None  # whatever comes back first is written at once
                 await asyncio.sleep(failures.failed(error))  # state changes wait for the retry
                 continue
+            timer = loop.call_later(delay, changed.set)
             try:
-                await asyncio.wait_for(changed.wait(), delay)
-            except asyncio.TimeoutError:
-                pass
+                await changed.wait()
+            finally:
+                timer.cancel()
     finally:
         unsubscribe()
         if owned:
             await _disconnect(client)
+
+
+async def _bounded(awaitable: Awaitable[Any], timeout: float) -> Any:
+    """``awaitable``'s result, or ``asyncio.TimeoutError`` after ``timeout`` seconds.
+
+    Not ``asyncio.wait_for``: before Python 3.12 it can swallow a cancellation that arrives as the
+    inner call completes, and a heartbeat loop must always stop when its worker cancels it.
+    """
+    task = asyncio.ensure_future(awaitable)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    except asyncio.CancelledError:
+        task.cancel()
+        await asyncio.wait({task})  # leaves no task behind the cancelled loop
+        raise
+    if not done:
+        task.cancel()
+        await asyncio.wait({task})
+        raise asyncio.TimeoutError(f"no answer within {timeout:g} s")
+    return task.result()
 
 
 async def _disconnect(client: Any) -> None:

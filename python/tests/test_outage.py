@@ -1,0 +1,122 @@
+"""Redis killed, frozen and restarted under a running heartbeat_loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+import redis.asyncio as aioredis
+from fleet_heartbeat import WorkerStats, heartbeat_loop
+from support import RedisServer, wait_for_beat
+
+
+class LoopWatch:
+    """Ticks every 10 ms and records the longest gap: how long the event loop was ever blocked."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._task = asyncio.create_task(self._tick())
+
+    async def _tick(self) -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            self.longest = max(self.longest, now - last - 0.01)
+            last = now
+
+    async def close(self) -> None:
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+def records(caplog, level: int) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "fleet_heartbeat" and r.levelno == level]
+
+
+@pytest.mark.parametrize("decode", [False, True], ids=["bytes", "decoded"])
+async def test_a_killed_redis_is_logged_once_retried_with_backoff_and_survived(
+    outage_server: RedisServer, caplog, decode: bool
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="fleet_heartbeat")
+    client = aioredis.Redis(port=outage_server.port, decode_responses=decode)
+    watch = LoopWatch()
+    task = asyncio.create_task(heartbeat_loop(client, "image-render", "render", WorkerStats(),
+                                              interval=4, ttl=10, check_interval=0.1))
+    await wait_for_beat(client, "image-render")
+
+    outage_server.kill()
+    await asyncio.sleep(3.2)
+    assert not task.done()
+    assert len(records(caplog, logging.WARNING)) == 1
+    warning = records(caplog, logging.WARNING)[0]
+    assert "image-render" in warning.getMessage() and "ConnectionError" in warning.getMessage()
+    assert not warning.exc_info  # an outage is not a bug: no traceback
+    # Retries after 0.5, 1, 2 s (and 4 s at the interval): at most 4 attempts in 3.2 s, not 32.
+    attempts = 1 + len(records(caplog, logging.DEBUG))
+    assert 2 <= attempts <= 4, attempts
+
+    outage_server.start()  # empty: the next retry writes the key again
+    beat = await wait_for_beat(client, "image-render", timeout=6)
+    assert beat["state"] == "idle"
+    await asyncio.sleep(0.1)
+    recovered = records(caplog, logging.INFO)
+    assert len(recovered) == 1 and "written again" in recovered[0].getMessage()
+    assert len(records(caplog, logging.WARNING)) == 1
+    assert watch.longest < 0.5, f"event loop blocked for {watch.longest:.3f} s"
+
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await watch.close()
+    await client.connection_pool.disconnect()
+
+
+async def test_a_frozen_redis_costs_at_most_the_timeout_and_never_blocks_the_event_loop(
+    outage_server: RedisServer, caplog
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="fleet_heartbeat")
+    # The worker's own client has no socket timeout (redis-py's default): the loop must not care.
+    client = aioredis.Redis(port=outage_server.port)
+    watch = LoopWatch()
+    task = asyncio.create_task(heartbeat_loop(client, "image-render", "render", WorkerStats(),
+                                              interval=0.3, ttl=5, timeout=0.5))
+    await wait_for_beat(client, "image-render")
+    outage_server.freeze()
+    try:
+        await asyncio.sleep(2.5)
+        failed = records(caplog, logging.WARNING) + records(caplog, logging.DEBUG)
+        # Each attempt gives up after 0.5 s, then waits 0.3 s: about 3 in 2.5 s.
+        assert 2 <= len(failed) <= 4, [r.getMessage() for r in failed]
+        assert len(records(caplog, logging.WARNING)) == 1
+        assert "TimeoutError" in records(caplog, logging.WARNING)[0].getMessage()
+        assert watch.longest < 0.25, f"event loop blocked for {watch.longest:.3f} s"
+        # Cancelled mid-attempt against the frozen server: ends at once.
+        started = time.monotonic()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert time.monotonic() - started < 0.6
+    finally:
+        outage_server.thaw()
+    assert task.cancelled()
+    await watch.close()
+    await client.connection_pool.disconnect()
+
+
+async def test_beats_resume_when_a_frozen_redis_thaws(outage_server: RedisServer, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="fleet_heartbeat")
+    client = aioredis.Redis(port=outage_server.port, decode_responses=True, socket_timeout=2)
+    stats = WorkerStats()
+    task = asyncio.create_task(heartbeat_loop(client, "image-render", "render", stats,
+                                              interval=0.3, ttl=5, timeout=0.4))
+    await wait_for_beat(client, "image-render")
+    outage_server.freeze()
+    await asyncio.sleep(1)
+    stats.busy = True  # a change during the outage is written once Redis answers
+    outage_server.thaw()
+    await wait_for_beat(client, "image-render", lambda b: b["state"] == "busy", timeout=3)
+    assert any("written again" in r.getMessage() for r in records(caplog, logging.INFO))
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await client.connection_pool.disconnect()
