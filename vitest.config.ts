@@ -17,6 +17,7 @@ export default defineConfig({
       })),
       './panel/vitest.config.ts',
       './faults/vitest.config.ts',
+      './python/vitest.config.ts',
     ],
   },
 });
