@@ -4,6 +4,7 @@ import {
   DEFAULT_FLEET,
   type HeartbeatFields,
   parseHeartbeat,
+  STATES_BY_KIND,
   StatusDocumentSchema,
 } from '@fleet/core';
 import { TestRedisServer } from '@fleet/core/testing';
@@ -54,6 +55,15 @@ async function collect() {
 }
 
 describe('the Python package writes what the exporter parses', () => {
+  it('knows the same kinds and states as core (WORKER_KIND_TABLE)', async () => {
+    const run = await runPython(
+      ['-c', 'import json, fleet_heartbeat; print(json.dumps(fleet_heartbeat.STATES))'],
+      { env: { PYTHONPATH: join(PYTHON_DIR, 'src') } },
+    );
+    expect(run.code, run.output).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(STATES_BY_KIND);
+  });
+
   it('every kind and state, from every builder, parses with core’s parser', async () => {
     const lines = await drive('closed');
     const beats = lines.map((line) => validFields(line));
