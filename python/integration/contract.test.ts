@@ -97,7 +97,7 @@ describe('the Python package writes what the exporter parses', () => {
       expect(await redis.ttl(`worker:${name}:heartbeat`)).toBeGreaterThan(50);
     }
     const document = await collect();
-    // SPEC §2: the watcher's mode is the reason whenever it says one, paused or not.
+    // docs/spec.md §3: the watcher's mode is the reason whenever it says one, paused or not.
     expect(document).toMatchObject({ redis_ok: true, paused: false, paused_reason: 'free' });
     const byName = Object.fromEntries(document.workers.map((w) => [w.name, w]));
     expect(byName['music-render']).toMatchObject({

@@ -1,4 +1,4 @@
-"""Heartbeats for workers watched by the fleet monitor (its SPEC §1, contract 1).
+"""Heartbeats for workers watched by the fleet monitor (its docs/spec.md §1).
 
 Every ``interval`` seconds, and at once when the state changes, a worker runs
 ``SET worker:<name>:heartbeat <json> EX <ttl>``; the key's existence is its liveness.

@@ -1,4 +1,4 @@
-"""Contract 1 of the fleet monitor (SPEC §1): what a worker writes, and how often."""
+"""Contract 1 of the fleet monitor (docs/spec.md §1): what a worker writes, and how often."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from .stats import WorkerStats, utc_now_iso
 
-#: Every state a worker of each kind may report (SPEC §1).
+#: Every state a worker of each kind may report (docs/spec.md §1).
 STATES: Mapping[str, tuple[str, ...]] = {
     "render": ("idle", "busy", "paused"),
     "watcher": ("trading", "free"),
