@@ -30,7 +30,7 @@ function recordingSleeper(pauses: number): CheckSleeper & { slept: number[] } {
 function outcome(redisUnconfirmed: boolean, failingSince: number | null): CheckOutcome {
   const next = initialAlertState(NOW);
   next.redis.failingSince = failingSince;
-  return { next, events: [], redisUnconfirmed };
+  return { next, events: [], announce: [], redisUnconfirmed };
 }
 
 function loop(check: () => Promise<CheckOutcome | null>, acting = true, pauses = 1) {
