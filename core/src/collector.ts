@@ -1,19 +1,29 @@
 import type { Redis } from 'ioredis';
-import { type Fleet, unlistedWorker, type WorkerSpec } from './contracts/fleet.js';
-import { redisKeys } from './contracts/redis-keys.js';
+import type { Fleet, WorkerSpec } from './contracts/fleet.js';
+import { HEARTBEAT_TTL_S, redisKeys } from './contracts/redis-keys.js';
 import type { ScanInfo, StatusDocument, WorkerStatus } from './contracts/status-document.js';
 import { linksOf, pausedReasonOf, unreadWorkers } from './document-rules.js';
 import { type ScanPass, scanKeyspace } from './keyspace-scan.js';
 import type { Logger } from './logger.js';
 import {
+  INFO_SECTIONS,
   type PipelineReading,
   type PipelineReply,
   planPipeline,
   readPipeline,
   type WorkerTarget,
 } from './pipeline-plan.js';
+import {
+  type EvictionInfo,
+  type EvictionWatch,
+  isEvicting,
+  parseEvictionInfo,
+  watchEvictions,
+} from './redis-eviction.js';
 import { withTimeout } from './timeout.js';
-import { workerStatus } from './worker-status.js';
+import { UnlistedWorkers } from './unlisted-workers.js';
+import { DEFAULT_STUCK_AFTER_S, workerStatus } from './worker-status.js';
+import { NEW_TRACK, trackWorker, type WorkerTrack } from './worker-tracking.js';
 
 export interface CollectorOptions {
   /**
@@ -50,6 +60,19 @@ export interface CollectorOptions {
   scanCount?: number;
   /** Workers that beat but are not in the fleet are remembered up to this many. @defaultValue 1000 */
   maxUnlistedWorkers?: number;
+  /**
+   * An unlisted worker whose heartbeat key has been missing this long is forgotten.
+   * @defaultValue 3600
+   */
+  unlistedForgetAfterS?: number;
+  /** A heartbeat key whose `<name>` is longer than this (UTF-8 bytes) is left out. @defaultValue 200 */
+  unlistedNameMaxBytes?: number;
+  /** A heartbeat whose `ts` has not moved for this long is stale (3 TTLs). @defaultValue 135 */
+  heartbeatStaleAfterS?: number;
+  /** Stuck threshold of a worker whose fleet entry sets none. @defaultValue 1800 */
+  stuckAfterS?: number;
+  /** `redis_evicting` stays true this long after evicted_keys last rose. @defaultValue 120 */
+  evictingHoldS?: number;
 }
 
 /** What one collection cost and found, for the exporter's metrics. */
@@ -94,7 +117,7 @@ const CONNECTION_OUTCOMES = ['ready', 'error', 'close'] as const;
 interface ScanState {
   pass: ScanPass;
   finishedAtMs: number;
-  processingByQueue: Map<string, string[]>;
+  processingByQueue: Map<string, Buffer[]>;
 }
 
 interface Cost {
@@ -121,10 +144,16 @@ export class Collector {
   private readonly scanDeadlineMs: number;
   private readonly scanKeyCap: number;
   private readonly scanCount: number;
-  private readonly maxUnlistedWorkers: number;
+  private readonly staleAfterMs: number;
+  private readonly stuckAfterMs: number;
+  private readonly evictingHoldMs: number;
 
-  private readonly unlisted = new Map<string, WorkerSpec>();
-  private readonly lastBeatAt = new Map<string, string>();
+  private readonly unlisted: UnlistedWorkers;
+  private readonly tracks = new Map<string, WorkerTrack>();
+  private evictions: EvictionWatch = { evictedKeys: null, lastRiseAtMs: null };
+  private evictionInfo: EvictionInfo = { evictedKeys: null, policy: null, maxmemoryBytes: null };
+  /** INFO's sections; a server that refuses several gets the default INFO. */
+  private infoSections: readonly string[] = INFO_SECTIONS;
   private readonly reportedErrors = new Map<string, string>();
   private scan: ScanState | undefined;
   private scanStartedAtMs: number | undefined;
@@ -161,7 +190,14 @@ export class Collector {
     this.scanDeadlineMs = options.scanDeadlineMs ?? 5000;
     this.scanKeyCap = options.scanKeyCap ?? 10_000;
     this.scanCount = options.scanCount ?? 1000;
-    this.maxUnlistedWorkers = options.maxUnlistedWorkers ?? 1000;
+    this.unlisted = new UnlistedWorkers({
+      limit: options.maxUnlistedWorkers ?? 1000,
+      nameMaxBytes: options.unlistedNameMaxBytes ?? 200,
+      forgetAfterMs: (options.unlistedForgetAfterS ?? 3600) * 1000,
+    });
+    this.staleAfterMs = (options.heartbeatStaleAfterS ?? 3 * HEARTBEAT_TTL_S) * 1000;
+    this.stuckAfterMs = (options.stuckAfterS ?? DEFAULT_STUCK_AFTER_S) * 1000;
+    this.evictingHoldMs = (options.evictingHoldS ?? 120) * 1000;
     this.redis.on('error', this.onConnectionError);
   }
 
@@ -229,7 +265,7 @@ export class Collector {
       await this.runScan(deadlineMs, cost);
     }
     const scan = this.scan;
-    const plan = planPipeline(this.targets(scan));
+    const plan = planPipeline(this.targets(scan), this.infoSections);
     const replies = (await this.redis.pipeline(plan.commands).exec()) as PipelineReply[] | null;
     cost.roundTrips += 1;
     cost.commands += plan.commands.length;
@@ -270,58 +306,51 @@ export class Collector {
         'SCAN pass stopped early',
       );
     }
-    const processingByQueue = new Map<string, string[]>();
+    const nowMs = this.now();
+    for (const name of this.unlisted.admit(pass.heartbeatNames, (n) => this.specs.has(n), nowMs)) {
+      this.tracks.delete(name);
+    }
+    const dropped = this.unlisted.info().dropped;
+    if (dropped.too_many + dropped.too_long + dropped.unshowable > 0) {
+      this.logger?.warn({ dropped }, 'heartbeat keys left out of the document');
+    }
+    // Queue names as latin1 of their UTF-8 bytes, to match raw key bytes read the same way.
+    const queues = new Map(
+      [...this.queues, ...this.unlisted.queues()].map((q) => [
+        Buffer.from(q).toString('latin1'),
+        q,
+      ]),
+    );
     // An incomplete pass may have missed lists the previous one found; keeping them is harmless
     // because a list that no longer exists reads as length 0.
-    const keys = pass.complete
-      ? pass.processingKeys
-      : new Set([
-          ...pass.processingKeys,
-          ...[...(this.scan?.processingByQueue.values() ?? [])].flat(),
-        ]);
-    for (const key of keys) {
-      const queue = this.queueOfProcessingKey(key);
+    const keys = new Map(pass.processingKeys.map((key) => [key.toString('latin1'), key]));
+    if (!pass.complete) {
+      for (const key of [...(this.scan?.processingByQueue.values() ?? [])].flat()) {
+        keys.set(key.toString('latin1'), key);
+      }
+    }
+    const processingByQueue = new Map<string, Buffer[]>();
+    for (const [id, key] of keys) {
+      const queue = queueOfProcessingKey(id, queues);
       if (queue === null) continue;
       const list = processingByQueue.get(queue);
       if (list) list.push(key);
       else processingByQueue.set(queue, [key]);
     }
-    for (const name of pass.heartbeatWorkers) {
-      if (this.specs.has(name) || this.unlisted.has(name)) continue;
-      if (this.unlisted.size >= this.maxUnlistedWorkers) {
-        this.logger?.warn(
-          { worker: name, limit: this.maxUnlistedWorkers },
-          'too many unlisted workers',
-        );
-        break;
-      }
-      // The kind is provisional until the worker's heartbeat is read.
-      this.unlisted.set(name, unlistedWorker(name, 'render'));
-    }
-    this.scan = { pass, finishedAtMs: this.now(), processingByQueue };
-  }
-
-  /** `processing:<queue>:<consumer>` → the longest fleet queue it names, or null. */
-  private queueOfProcessingKey(key: string): string | null {
-    const rest = key.slice('processing:'.length);
-    for (let end = rest.lastIndexOf(':'); end > 0; end = rest.lastIndexOf(':', end - 1)) {
-      const queue = rest.slice(0, end);
-      if (this.queues.has(queue)) return queue;
-    }
-    return null;
+    this.scan = { pass, finishedAtMs: nowMs, processingByQueue };
   }
 
   private targets(scan: ScanState | undefined): WorkerTarget[] {
     const processing = scan?.processingByQueue;
-    const listed = this.fleet.workers.map((spec) => ({
+    const target = (spec: WorkerSpec, inFleet: boolean): WorkerTarget => ({
       spec,
-      inFleet: true,
+      inFleet,
       processingKeys: (spec.queue && processing?.get(spec.queue)) || [],
-    }));
-    const unlisted = [...this.unlisted.values()]
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((spec) => ({ spec, inFleet: false, processingKeys: [] }));
-    return [...listed, ...unlisted];
+    });
+    return [
+      ...this.fleet.workers.map((spec) => target(spec, true)),
+      ...this.unlisted.specs().map((spec) => target(spec, false)),
+    ];
   }
 
   private succeeded(
@@ -332,16 +361,32 @@ export class Collector {
   ): CollectionSnapshot {
     const nowMs = this.now();
     const generatedAt = new Date(nowMs).toISOString();
+    const clock = { nowMs, redisNowMs: reading.redisTimeMs };
+    const rules = { staleAfterMs: this.staleAfterMs, ttlMs: HEARTBEAT_TTL_S * 1000 };
     const workers: WorkerStatus[] = reading.workers.map((worker) => {
-      const { name } = worker.target.spec;
-      const outcome = workerStatus(worker, nowMs, this.lastBeatAt.get(name) ?? null);
-      const beat = outcome.heartbeat;
-      if (beat?.ts && beat.tsMs !== null) this.lastBeatAt.set(name, beat.ts);
-      if (beat?.kind && !worker.target.inFleet)
-        this.unlisted.set(name, unlistedWorker(name, beat.kind));
-      return outcome.status;
+      const { spec, inFleet } = worker.target;
+      const previous = this.tracks.get(spec.name) ?? NEW_TRACK;
+      const outcome = workerStatus(worker, nowMs, previous.ts);
+      const { track, status } = trackWorker(
+        previous,
+        {
+          status: outcome.status,
+          tsMs: outcome.heartbeat?.tsMs ?? null,
+          processingLists: worker.processingLists,
+          stuckAfterMs: spec.stuckAfterS === null ? this.stuckAfterMs : spec.stuckAfterS * 1000,
+        },
+        clock,
+        rules,
+      );
+      this.tracks.set(spec.name, track);
+      if (!inFleet) {
+        this.unlisted.observe(spec.name, status.alive, outcome.heartbeat?.kind ?? null, nowMs);
+      }
+      return status;
     });
+    for (const name of this.unlisted.forget(nowMs)) this.tracks.delete(name);
     if (reading.keyspaceSize !== null) this.keyspaceSize = reading.keyspaceSize;
+    this.readEvictions(reading, nowMs);
 
     const stats: CollectionStats = {
       ok: true,
@@ -384,21 +429,7 @@ export class Collector {
       last_ok_at: generatedAt,
       collect_duration_ms: round(durationMs),
       scan: scanInfo(scan, nowMs),
-      heartbeat_stale_after_s: 135,
-      redis_evicted_keys: null,
-      redis_maxmemory_policy: null,
-      redis_maxmemory_bytes: null,
-      redis_evicting: false,
-      redis_last_eviction_at: null,
-      unlisted_workers: {
-        count: 0,
-        limit: this.maxUnlistedWorkers,
-        forget_after_s: 3600,
-        name_max_bytes: 200,
-        dropped: { too_many: 0, too_long: 0, unshowable: 0 },
-        unshowable_names: [],
-        forgotten: 0,
-      },
+      ...this.redisFacts(nowMs),
     };
     this.lastGood = document;
     this.startBackgroundScanIfDue(nowMs);
@@ -427,21 +458,7 @@ export class Collector {
       last_ok_at: this.lastGood?.last_ok_at ?? null,
       collect_duration_ms: round(durationMs),
       scan: scanInfo(this.scan, nowMs),
-      heartbeat_stale_after_s: 135,
-      redis_evicted_keys: null,
-      redis_maxmemory_policy: null,
-      redis_maxmemory_bytes: null,
-      redis_evicting: false,
-      redis_last_eviction_at: null,
-      unlisted_workers: {
-        count: 0,
-        limit: this.maxUnlistedWorkers,
-        forget_after_s: 3600,
-        name_max_bytes: 200,
-        dropped: { too_many: 0, too_long: 0, unshowable: 0 },
-        unshowable_names: [],
-        forgotten: 0,
-      },
+      ...this.redisFacts(nowMs),
     };
     const stats: CollectionStats = {
       ok: false,
@@ -453,6 +470,50 @@ export class Collector {
       keyspaceSize: null,
     };
     return { document, stats, totals: this.snapshotTotals() };
+  }
+
+  /** Eviction from this collection's INFO; a server refusing two sections gets the default INFO. */
+  private readEvictions(reading: PipelineReading, nowMs: number): void {
+    if (reading.infoError !== null) {
+      if (this.infoSections.length > 1) this.infoSections = [];
+      this.logErrorChange('INFO', [reading.infoError]);
+      return;
+    }
+    this.logErrorChange('INFO', []);
+    this.evictionInfo = parseEvictionInfo(reading.info);
+    const before = this.evictions.lastRiseAtMs;
+    this.evictions = watchEvictions(this.evictions, this.evictionInfo.evictedKeys, nowMs);
+    if (this.evictions.lastRiseAtMs !== before) {
+      this.logger?.warn(
+        { evicted_keys: this.evictionInfo.evictedKeys, policy: this.evictionInfo.policy },
+        'redis is evicting keys',
+      );
+    }
+  }
+
+  /** The document's top-level additions, as last known (also while Redis cannot be read). */
+  private redisFacts(
+    nowMs: number,
+  ): Pick<
+    StatusDocument,
+    | 'heartbeat_stale_after_s'
+    | 'redis_evicted_keys'
+    | 'redis_maxmemory_policy'
+    | 'redis_maxmemory_bytes'
+    | 'redis_evicting'
+    | 'redis_last_eviction_at'
+    | 'unlisted_workers'
+  > {
+    const lastRise = this.evictions.lastRiseAtMs;
+    return {
+      heartbeat_stale_after_s: Math.round(this.staleAfterMs / 1000),
+      redis_evicted_keys: this.evictionInfo.evictedKeys,
+      redis_maxmemory_policy: this.evictionInfo.policy,
+      redis_maxmemory_bytes: this.evictionInfo.maxmemoryBytes,
+      redis_evicting: isEvicting(this.evictions, nowMs, this.evictingHoldMs),
+      redis_last_eviction_at: lastRise === null ? null : new Date(lastRise).toISOString(),
+      unlisted_workers: this.unlisted.info(),
+    };
   }
 
   private describeFailure(error: Error): string {
@@ -519,4 +580,17 @@ function increment(counts: Record<string, number>, key: string): void {
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+/**
+ * `processing:<queue>:<consumer>` → the longest known queue it names, or null. Both sides are
+ * latin1 strings of raw bytes, so a consumer id that is not UTF-8 still matches.
+ */
+function queueOfProcessingKey(id: string, queues: ReadonlyMap<string, string>): string | null {
+  const rest = id.slice('processing:'.length);
+  for (let end = rest.lastIndexOf(':'); end > 0; end = rest.lastIndexOf(':', end - 1)) {
+    const queue = queues.get(rest.slice(0, end));
+    if (queue !== undefined) return queue;
+  }
+  return null;
 }

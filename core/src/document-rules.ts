@@ -38,6 +38,7 @@ export function unreadWorkers(fleet: Fleet): WorkerStatus[] {
           queueDepth: 0,
           deadLetter: 0,
           processing: 0,
+          processingLists: [],
           queueErrors: [],
         },
         0,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { WorkerSpec } from './contracts/fleet.js';
 import { MAX_HEARTBEAT_BYTES } from './contracts/heartbeat.js';
 import { redisKeys } from './contracts/redis-keys.js';
@@ -6,17 +7,17 @@ import { redisKeys } from './contracts/redis-keys.js';
 export interface WorkerTarget {
   spec: WorkerSpec;
   inFleet: boolean;
-  /** The `processing:<queue>:*` lists the last SCAN pass found for its queue. */
-  processingKeys: readonly string[];
+  /** The `processing:<queue>:*` lists the last SCAN pass found for its queue (raw key bytes). */
+  processingKeys: readonly Buffer[];
 }
 
-export type RedisCommand = [name: string, ...args: (string | number)[]];
+export type RedisCommand = [name: string, ...args: (string | number | Buffer)[]];
 
 interface WorkerSlots {
   target: WorkerTarget;
   heartbeat: number;
   queue: { depth: number; deadLetter: number } | null;
-  processing: { key: string; slot: number }[];
+  processing: { key: Buffer; length: number; tail: number }[];
 }
 
 /** Every read of one collection, as one pipeline, with where each worker's replies land. */
@@ -27,18 +28,33 @@ export interface PipelinePlan {
 
 const KEYSPACE_SIZE_SLOT = 0;
 const PAUSED_SLOT = 1;
+const TIME_SLOT = 2;
+const INFO_SLOT = 3;
 /** `queue:paused` counts only when it is exactly "1"; a few bytes are enough to tell. */
 const PAUSED_BYTES = 8;
 
 /**
+ * `INFO memory stats` (Redis 7 takes several sections) has evicted_keys and the maxmemory
+ * settings in ~3 KB; older servers refuse two sections, and get the default `INFO` instead.
+ */
+export const INFO_SECTIONS = ['memory', 'stats'] as const;
+
+/**
  * The one pipelined round trip of a collection. A heartbeat is read with one GETRANGE of at most
  * MAX_HEARTBEAT_BYTES + 1 bytes, as a Buffer: a huge value is never transferred whole, and the
- * extra byte tells that it goes on past the limit.
+ * extra byte tells that it goes on past the limit. Redis's own clock (TIME) and one INFO ride
+ * along. Each in-flight list costs an LLEN and an LINDEX -1 (its oldest item, under the usual
+ * RPOPLPUSH/LMOVE layout), whose fingerprint tells whether the list moved since the last look.
  */
-export function planPipeline(targets: readonly WorkerTarget[]): PipelinePlan {
+export function planPipeline(
+  targets: readonly WorkerTarget[],
+  infoSections: readonly string[] = INFO_SECTIONS,
+): PipelinePlan {
   const commands: RedisCommand[] = [
     ['dbsize'],
     ['getrange', redisKeys.queuePaused, 0, PAUSED_BYTES - 1],
+    ['time'],
+    ['info', ...infoSections],
   ];
   const add = (command: RedisCommand) => commands.push(command) - 1;
   const workers = targets.map((target): WorkerSlots => {
@@ -53,7 +69,11 @@ export function planPipeline(targets: readonly WorkerTarget[]): PipelinePlan {
             deadLetter: add(['llen', redisKeys.deadLetter(queue)]),
           }
         : null,
-      processing: target.processingKeys.map((key) => ({ key, slot: add(['llen', key]) })),
+      processing: target.processingKeys.map((key) => ({
+        key,
+        length: add(['llen', key]),
+        tail: add(['lindexBuffer', key, -1]),
+      })),
     };
   });
   return { commands, workers };
@@ -68,18 +88,33 @@ export type HeartbeatReading =
   | { status: 'too_large' }
   | { status: 'present'; raw: string };
 
+/** One in-flight list as read now. */
+export interface ProcessingListReading {
+  /** The key's bytes as latin1: a distinct string per key, whatever its encoding. */
+  id: string;
+  length: number;
+  /** Length and a digest of the oldest item: equal fingerprints = the list has not moved. */
+  fingerprint: string | null;
+}
+
 export interface WorkerReading {
   target: WorkerTarget;
   heartbeat: HeartbeatReading;
   queueDepth: number;
   deadLetter: number;
   processing: number;
+  processingLists: ProcessingListReading[];
   /** One entry per queue key that could not be read (e.g. WRONGTYPE). */
   queueErrors: string[];
 }
 
 export interface PipelineReading {
   keyspaceSize: number | null;
+  /** Redis's clock (TIME) in ms, or null if it could not be read. */
+  redisTimeMs: number | null;
+  /** The INFO text, or null with `infoError` when INFO was refused. */
+  info: string | null;
+  infoError: string | null;
   paused: boolean;
   pausedError: string | null;
   workers: WorkerReading[];
@@ -108,8 +143,12 @@ export function readPipeline(
 
   const keyspace = reply(KEYSPACE_SIZE_SLOT);
   const paused = reply(PAUSED_SLOT);
+  const info = reply(INFO_SLOT);
   return {
     keyspaceSize: typeof keyspace.value === 'number' ? keyspace.value : null,
+    redisTimeMs: redisTime(reply(TIME_SLOT).value),
+    info: typeof info.value === 'string' ? info.value : null,
+    infoError: info.error,
     paused: paused.error === null && paused.value === '1',
     pausedError: paused.error === null ? null : `${redisKeys.queuePaused}: ${paused.error}`,
     workers: plan.workers.map((slots): WorkerReading => {
@@ -123,10 +162,7 @@ export function readPipeline(
           slots.queue && queue
             ? count(slots.queue.deadLetter, redisKeys.deadLetter(queue), queueErrors)
             : 0,
-        processing: slots.processing.reduce(
-          (sum, { key, slot }) => sum + count(slot, key, queueErrors),
-          0,
-        ),
+        ...processingLists(slots, reply, (slot, key) => count(slot, key, queueErrors)),
         queueErrors,
       };
     }),
@@ -146,4 +182,29 @@ function readHeartbeat({
   if (bytes === null || bytes.length === 0) return { status: 'missing' };
   if (bytes.length > MAX_HEARTBEAT_BYTES) return { status: 'too_large' };
   return { status: 'present', raw: bytes.toString('utf8') };
+}
+
+/** TIME's `[seconds, microseconds]` as milliseconds. */
+function redisTime(value: unknown): number | null {
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const ms = Number(value[0]) * 1000 + Math.floor(Number(value[1]) / 1000);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function processingLists(
+  slots: WorkerSlots,
+  reply: (slot: number) => { error: string | null; value: unknown },
+  count: (slot: number, key: string) => number,
+): { processing: number; processingLists: ProcessingListReading[] } {
+  const lists = slots.processing.map(({ key, length, tail }): ProcessingListReading => {
+    // A key that is not UTF-8 is named with U+FFFD in messages; it is still read by its bytes.
+    const size = count(length, key.toString('utf8'));
+    const item = reply(tail).value;
+    const fingerprint =
+      size > 0 && Buffer.isBuffer(item)
+        ? `${size}:${createHash('sha1').update(item).digest('base64')}`
+        : null;
+    return { id: key.toString('latin1'), length: size, fingerprint };
+  });
+  return { processing: lists.reduce((sum, list) => sum + list.length, 0), processingLists: lists };
 }

@@ -1,3 +1,4 @@
+import { unlistedWorker } from './contracts/fleet.js';
 import {
   describeFieldErrors,
   type HeartbeatFields,
@@ -55,7 +56,7 @@ export function workerStatus(
     job_stuck: false,
     busy_since: null,
     stuck_since: null,
-    stuck_after_s: DEFAULT_STUCK_AFTER_S,
+    stuck_after_s: spec.stuckAfterS ?? DEFAULT_STUCK_AFTER_S,
   };
   const beat = reading.heartbeat;
   switch (beat.status) {
@@ -84,13 +85,19 @@ export function workerStatus(
   }
   const { fields, errors } = parsed;
   const age = fields.tsMs === null ? null : beatAge(fields.tsMs, nowMs);
+  const kind = inFleet ? spec.kind : (fields.kind ?? spec.kind);
+  // An unlisted worker was read as its provisional kind; its heartbeat may say another, whose
+  // queue is another (none for a watcher or trader).
+  const queue = kind === spec.kind ? spec.queue : unlistedWorker(spec.name, kind).queue;
   return {
     status: {
       ...base,
-      kind: inFleet ? spec.kind : (fields.kind ?? spec.kind),
+      kind,
+      queue,
+      ...(queue === null ? { queue_depth: 0, dead_letter: 0, queue_error: null } : {}),
       alive: true,
       state: fields.state,
-      last_beat_age_s: age?.age_s ?? null,
+      last_beat_age_s: age,
       jobs_done: fields.jobs_done ?? 0,
       jobs_failed: fields.jobs_failed ?? 0,
       last_job_at: fields.last_job_at,
@@ -98,7 +105,6 @@ export function workerStatus(
       mode: fields.mode,
       heartbeat_error: describeFieldErrors(errors),
       heartbeat_invalid_fields: errors.map((e) => e.field),
-      clock_skew_s: age?.clock_skew_s ?? null,
     },
     heartbeat: fields,
   };

@@ -143,12 +143,12 @@ describe('linkStatus (docs/spec.md §3, first match wins)', () => {
 describe('beatAge', () => {
   const now = Date.parse('2026-11-26T06:00:10.000Z');
   it.each([
-    ['a beat 3.9 s old', '2026-11-26T06:00:06.100Z', { age_s: 3, clock_skew_s: null }],
-    ['a beat this instant', '2026-11-26T06:00:10.000Z', { age_s: 0, clock_skew_s: null }],
-    ['a beat 0.5 s ahead (jitter)', '2026-11-26T06:00:10.500Z', { age_s: 0, clock_skew_s: null }],
-    ['a beat 90 s ahead', '2026-11-26T06:01:40.000Z', { age_s: 0, clock_skew_s: 90 }],
+    ['a beat 3.9 s old', '2026-11-26T06:00:06.100Z', 3],
+    ['a beat this instant', '2026-11-26T06:00:10.000Z', 0],
+    ['a beat 0.5 s ahead', '2026-11-26T06:00:10.500Z', 0],
+    ['a beat 90 s ahead', '2026-11-26T06:01:40.000Z', 0],
   ])('%s', (_case, ts, expected) => {
-    expect(beatAge(Date.parse(ts), now)).toEqual(expected);
+    expect(beatAge(Date.parse(ts), now)).toBe(expected);
   });
 });
 

@@ -19,7 +19,7 @@ describe('loadFleet', () => {
   it('reads YAML and fills defaults', () => {
     const path = file(
       'fleet.yml',
-      'workers:\n  - name: gpu-render\n    kind: render\n  - name: bot\n    kind: trader\n    host: nas\n',
+      'workers:\n  - name: gpu-render\n    kind: render\n    stuck_after_s: 7200\n  - name: bot\n    kind: trader\n    host: nas\n',
     );
     expect(loadFleet(path).workers).toEqual([
       {
@@ -28,6 +28,7 @@ describe('loadFleet', () => {
         host: 'windows',
         queue: 'queue:gpu-render',
         link: { from: 'nas', to: 'gpu-render', type: 'redis-queue' },
+        stuckAfterS: 7200,
       },
       {
         name: 'bot',
@@ -35,6 +36,7 @@ describe('loadFleet', () => {
         host: 'nas',
         queue: null,
         link: { from: 'bot', to: 'nas-stock', type: 'http-pull' },
+        stuckAfterS: null,
       },
     ]);
   });

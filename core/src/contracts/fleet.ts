@@ -24,6 +24,8 @@ const WorkerSpecInputSchema = z.strictObject({
   queue: z.string().min(1).nullable().optional(),
   /** The pipe drawn for this worker. Default by kind (`WORKER_KIND_TABLE`); `null` draws none. */
   link: LinkSpecSchema.nullable().optional(),
+  /** Busy this long without progress (or an in-flight list unchanged this long) = job stuck. */
+  stuck_after_s: z.number().int().positive().optional(),
 });
 
 /** A fleet file: which workers exist and how the panel draws them. */
@@ -61,15 +63,21 @@ export interface WorkerSpec {
   host: z.infer<typeof WorkerSpecInputSchema>['host'];
   queue: string | null;
   link: LinkSpec | null;
+  /** Its stuck threshold; null = the collector's default. */
+  stuckAfterS: number | null;
 }
 
 export interface Fleet {
   workers: WorkerSpec[];
 }
 
-/** A worker that beats but is not in the fleet file: shown on the Windows node, no pipe. */
+/**
+ * A worker that beats but is not in the fleet file: shown on the Windows node, no pipe, its
+ * queue where its kind keeps one by default (`queue:<name>` for a render worker).
+ */
 export function unlistedWorker(name: string, kind: WorkerSpec['kind']): WorkerSpec {
-  return { name, kind, host: 'windows', queue: null, link: null };
+  const queue = WORKER_KIND_TABLE[kind].queue ? redisKeys.defaultQueue(name) : null;
+  return { name, kind, host: 'windows', queue, link: null, stuckAfterS: null };
 }
 
 export class FleetConfigError extends Error {
@@ -97,6 +105,7 @@ export function parseFleet(input: unknown, source = 'fleet file'): Fleet {
             : null
           : worker.queue,
       link: worker.link === undefined ? defaultLinkOf(worker.kind, worker.name) : worker.link,
+      stuckAfterS: worker.stuck_after_s ?? null,
     })),
   };
 }

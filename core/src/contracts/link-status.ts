@@ -21,14 +21,7 @@ export function linkStatus(type: LinkType, worker: LinkInput): LinkStatus {
   return 'healthy';
 }
 
-/** Whole seconds from `ts` to `now`, never negative; the excess is reported as clock skew. */
-export function beatAge(
-  tsMs: number,
-  nowMs: number,
-): { age_s: number; clock_skew_s: number | null } {
-  const deltaMs = nowMs - tsMs;
-  if (deltaMs >= 0) return { age_s: Math.floor(deltaMs / 1000), clock_skew_s: null };
-  // Sub-second lead is ordinary jitter between two hosts' clocks, not skew worth reporting.
-  const skew = Math.floor(-deltaMs / 1000);
-  return { age_s: 0, clock_skew_s: skew > 0 ? skew : null };
+/** Whole seconds from `ts` to `now`, never negative (SPEC §2); a `ts` ahead counts as 0. */
+export function beatAge(tsMs: number, nowMs: number): number {
+  return Math.max(0, Math.floor((nowMs - tsMs) / 1000));
 }

@@ -7,13 +7,6 @@ export const redisKeys = {
   processingPrefix: (queue: string) => `processing:${queue}:`,
 } as const;
 
-const HEARTBEAT_KEY = /^worker:(.+):heartbeat$/;
-
-/** The worker name of a heartbeat key, or null when the key is not one. */
-export function workerOfHeartbeatKey(key: string): string | null {
-  return HEARTBEAT_KEY.exec(key)?.[1] ?? null;
-}
-
 /** Heartbeat TTL the workers set (docs/spec.md §1): a key older than this has vanished. */
 export const HEARTBEAT_TTL_S = 45;
 /** How often the workers beat (docs/spec.md §1). */
