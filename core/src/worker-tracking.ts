@@ -36,7 +36,7 @@ export const NEW_TRACK: WorkerTrack = {
 };
 
 export interface TrackingInput {
-  /** The worker as this collection read it (SPEC §2 fields filled in). */
+  /** The worker as this collection read it (docs/spec.md §3 fields filled in). */
   status: WorkerStatus;
   /** Its heartbeat `ts` in ms, when valid. */
   tsMs: number | null;

@@ -21,7 +21,7 @@ export function linkStatus(type: LinkType, worker: LinkInput): LinkStatus {
   return 'healthy';
 }
 
-/** Whole seconds from `ts` to `now`, never negative (SPEC §2); a `ts` ahead counts as 0. */
+/** Whole seconds from `ts` to `now`, never negative (docs/spec.md §3); a `ts` ahead counts as 0. */
 export function beatAge(tsMs: number, nowMs: number): number {
   return Math.max(0, Math.floor((nowMs - tsMs) / 1000));
 }
