@@ -23,6 +23,8 @@ const EXPORTER_ACL = [
   '+scan',
   '+getrange',
   '+llen',
+  '+lindex',
+  '+time',
 ];
 
 let server: TestRedisServer;

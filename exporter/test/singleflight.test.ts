@@ -60,15 +60,19 @@ describe('many concurrent requests cost one collection', () => {
     expect(new Set(bodies.map((b) => (b as { generated_at: string }).generated_at)).size).toBe(1);
     const calls = await commandStats(stats);
     stats.disconnect();
-    // One collection of six workers: one SCAN call, one DBSIZE, six GETRANGE (heartbeats) plus
-    // queue:paused, and the LLENs of four queues, four dead-letter lists, one processing list.
-    // Being the first, it also measured the keyspace once up front: the second DBSIZE.
+    // One collection of six workers: one SCAN call, one DBSIZE, one TIME, one INFO, six GETRANGE
+    // (heartbeats) plus queue:paused, the LLENs of four queues, four dead-letter lists and one
+    // processing list, and that list's LINDEX. Being the first, it also measured the keyspace
+    // once up front: the second DBSIZE.
     expect(calls).toEqual({
       'config|resetstat': 1,
       scan: 1,
       dbsize: 2,
+      time: 1,
+      info: 1,
       getrange: 7,
       llen: 9,
+      lindex: 1,
     });
   });
 });
