@@ -8,7 +8,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const PYTHON_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 const DEBIAN_PACKAGES =
-  'python3 python3-pytest python3-pytest-asyncio python3-redis python3-jsonschema';
+  'python3 python3-pytest python3-pytest-asyncio python3-redis python3-jsonschema python3-mypy';
 
 export class MissingPythonError extends Error {
   override name = 'MissingPythonError';
@@ -36,17 +36,17 @@ export interface PythonRun {
   output: string;
 }
 
-/** Runs Debian's python3 from the repository root; never writes bytecode into the tree. */
+/** Runs Debian's python3 (from the repository root by default); never writes bytecode into the tree. */
 export function runPython(
   args: string[],
-  options: { env?: Record<string, string>; timeoutMs?: number; python?: string } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; python?: string; cwd?: string } = {},
 ): Promise<PythonRun> {
   return new Promise((resolve) => {
     execFile(
       options.python ?? PYTHON,
       args,
       {
-        cwd: REPO_ROOT,
+        cwd: options.cwd ?? REPO_ROOT,
         encoding: 'utf8',
         timeout: options.timeoutMs ?? 60_000,
         maxBuffer: 16 * 1024 * 1024,

@@ -7,7 +7,7 @@ import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Union
+from typing import Any, TypeVar, Union, cast
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
@@ -18,6 +18,7 @@ from .payload import STATES, HeartbeatConfigError, build_payload, heartbeat_key,
 from .stats import WorkerStats, utc_now_iso
 
 log = logging.getLogger("fleet_heartbeat")
+T = TypeVar("T")
 
 #: ``state_fn(redis, stats)`` returns ``(state, extra)``, directly or awaited.
 StateResult = tuple[str, Union[Mapping[str, Any], None]]
@@ -36,7 +37,7 @@ async def is_paused(redis: Any, paused_key: str = "queue:paused") -> bool:
         value = await redis.get(paused_key)
     except ResponseError:  # WRONGTYPE: something else wrote it; the monitor reports it
         return False
-    return value == b"1" or value == "1"
+    return bool(value == b"1" or value == "1")
 
 
 async def render_state(redis: Any, stats: WorkerStats, paused_key: str = "queue:paused") -> str:
@@ -82,11 +83,7 @@ async def heartbeat_loop(
     async def current_state(client: Any) -> StateResult:
         if state_fn is None:
             return await render_state(client, stats, paused_key), None
-        result = state_fn(redis, stats)
-        if inspect.isawaitable(result):
-            result = await result
-        state, extra = result
-        return state, extra
+        return await _resolved(state_fn(redis, stats))
 
     client, owned = private_client(redis, aioredis.Redis, aioredis.ConnectionPool, timeout)
     key = heartbeat_key(name)
@@ -133,6 +130,13 @@ async def heartbeat_loop(
         unsubscribe()
         if owned:
             await _disconnect(client)
+
+
+async def _resolved(value: T | Awaitable[T]) -> T:
+    """A state_fn's result, awaited when it is awaitable (state_fns may be plain or async)."""
+    if inspect.isawaitable(value):
+        return cast(T, await value)
+    return cast(T, value)
 
 
 async def _bounded(awaitable: Awaitable[Any], timeout: float) -> Any:
@@ -183,10 +187,7 @@ async def trader_heartbeat_loop(
     stats = WorkerStats()
 
     async def trader_state(_redis: Any, _stats: WorkerStats) -> StateResult:
-        result = state_fn()
-        if inspect.isawaitable(result):
-            result = await result
-        state, signals = result
+        state, signals = await _resolved(state_fn())
         if signals > stats.jobs_done:
             stats.last_job_at = utc_now_iso()
         stats.jobs_done = signals

@@ -19,7 +19,7 @@ FIRST_RETRY_S = 0.5
 def retry_delay(failures: int, interval: float) -> float:
     """Seconds to wait after the ``failures``-th failed beat in a row: 0.5, 1, 2, 4 … up to the
     interval, so a short outage is noticed quickly and a long one costs one attempt a beat."""
-    return min(interval, FIRST_RETRY_S * 2 ** max(0, failures - 1))
+    return min(interval, FIRST_RETRY_S * float(2 ** max(0, failures - 1)))
 
 
 class BeatFailures:

@@ -104,7 +104,8 @@ class Heartbeat:
 
     def payload(self) -> dict[str, Any]:
         """The heartbeat as it would be written now."""
-        return json.loads(self._payload_json())
+        payload: dict[str, Any] = json.loads(self._payload_json())
+        return payload
 
     def _payload_json(self) -> str:
         with self._lock:
