@@ -1,7 +1,6 @@
-import { Collector, createRedisClient, parseFleet } from '@fleet/core';
+import { Collector, createLogger, createRedisClient, parseFleet } from '@fleet/core';
 import { freePort, TestRedisServer } from '@fleet/core/testing';
 import { Api } from 'node-telegram-bot-api';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertChecker, AlertStateUnavailableError } from '../src/alert-checker.js';
 import { AlertStore, type OutboxMessage } from '../src/alert-store.js';
@@ -13,7 +12,7 @@ import { CHAT, eventually, TEST_TOKEN, Workers } from './support/alerting-harnes
 import { FakeTelegramServer } from './support/fake-telegram-server.js';
 import { statusDocument } from './support/status-documents.js';
 
-const silent = pino({ level: 'silent' });
+const silent = createLogger('test', 'silent');
 let redis: TestRedisServer;
 
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import type { Logger } from '@fleet/core';
 import {
   DEFAULT_FLEET,
   type Fleet,
@@ -10,7 +11,6 @@ import {
   type WorkerState,
 } from '@fleet/core/contracts';
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import { HeartbeatWriter } from './heartbeat-writer.js';
 import { clearQueuePaused, ReliableQueue, setQueuePaused } from './reliable-queue.js';
 import { sleep } from './sleep.js';
