@@ -69,6 +69,12 @@ const TEXTS = {
   },
 } as const;
 
+export type MessageTexts = (typeof TEXTS)[Lang];
+
+export function textsFor(lang: Lang): MessageTexts {
+  return TEXTS[lang];
+}
+
 function eventLines(event: AlertEvent, now: number, lang: Lang): string[] {
   const t = TEXTS[lang];
   const duration = (ms: number) => formatDuration(ms, lang);
