@@ -363,7 +363,7 @@ export class Collector {
     const generatedAt = new Date(nowMs).toISOString();
     const clock = { nowMs, redisNowMs: reading.redisTimeMs };
     const rules = { staleAfterMs: this.staleAfterMs, ttlMs: HEARTBEAT_TTL_S * 1000 };
-    const workers: WorkerStatus[] = reading.workers.map((worker) => {
+    const read: WorkerStatus[] = reading.workers.map((worker) => {
       const { spec, inFleet } = worker.target;
       const previous = this.tracks.get(spec.name) ?? NEW_TRACK;
       const outcome = workerStatus(worker, nowMs, previous.ts);
@@ -384,7 +384,9 @@ export class Collector {
       }
       return status;
     });
-    for (const name of this.unlisted.forget(nowMs)) this.tracks.delete(name);
+    const forgotten = new Set(this.unlisted.forget(nowMs));
+    for (const name of forgotten) this.tracks.delete(name);
+    const workers = forgotten.size === 0 ? read : read.filter((w) => !forgotten.has(w.name));
     if (reading.keyspaceSize !== null) this.keyspaceSize = reading.keyspaceSize;
     this.readEvictions(reading, nowMs);
 

@@ -6,5 +6,7 @@ export * from './json-schemas.js';
 export * from './keyspace-scan.js';
 export * from './logger.js';
 export * from './redis-client.js';
+export { MAXMEMORY_POLICIES } from './redis-eviction.js';
 export * from './settings.js';
 export { TimeoutError } from './timeout.js';
+export { DROP_REASONS, type DropReason } from './unlisted-workers.js';

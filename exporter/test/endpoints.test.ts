@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_FLEET, HEARTBEAT_FIELDS, StatusDocumentSchema } from '@fleet/core';
+import { DEFAULT_FLEET, DROP_REASONS, HEARTBEAT_FIELDS, StatusDocumentSchema } from '@fleet/core';
 import { TestRedisServer } from '@fleet/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';
@@ -82,6 +82,20 @@ describe('GET /metrics: every docs/spec.md §4 series exists for every fleet wor
     'fleet_collect_errors_total 2',
     'fleet_scan_age_seconds 0',
     'fleet_scan_complete 1',
+    ...WORKERS.flatMap((w) => [
+      `fleet_worker_heartbeat_stale{worker="${w}"} 0`,
+      `fleet_worker_job_stuck{worker="${w}"} 0`,
+      `fleet_worker_clock_skew_seconds{worker="${w}"} 0`,
+    ]),
+    'fleet_redis_evicted_keys_total 0',
+    'fleet_redis_evicting 0',
+    'fleet_redis_maxmemory_bytes 0',
+    'fleet_redis_maxmemory_policy{policy="noeviction"} 1',
+    'fleet_redis_maxmemory_policy{policy="allkeys-lru"} 0',
+    'fleet_redis_maxmemory_policy{policy="volatile-ttl"} 0',
+    'fleet_unlisted_workers 0',
+    ...DROP_REASONS.map((reason) => `fleet_unlisted_workers_dropped{reason="${reason}"} 0`),
+    'fleet_unlisted_workers_forgotten_total 0',
     'fleet_heartbeat_errors_total{worker="image-render"} 1',
     'fleet_heartbeat_errors_total{worker="insta-render"} 1',
     'process_cpu_seconds_total',

@@ -132,7 +132,7 @@ export const UnlistedInfoSchema = z
         unshowable: z.number().int().nonnegative(),
       })
       .describe(
-        'Heartbeat keys left out since the monitor started, by reason (each distinct name once): past the limit, name longer than name_max_bytes, or a name that cannot be shown (control characters, line/paragraph separators, invalid UTF-8).',
+        'Heartbeat keys the last SCAN pass left out of the document, by reason: past the limit (and no gone worker to replace), a name longer than name_max_bytes, or a name that cannot be shown (control characters, line/paragraph separators, invalid UTF-8).',
       ),
     unshowable_names: z
       .array(z.string())
@@ -143,7 +143,9 @@ export const UnlistedInfoSchema = z
       .number()
       .int()
       .nonnegative()
-      .describe('Unlisted workers forgotten since the monitor started.'),
+      .describe(
+        'Unlisted workers forgotten since the monitor started: gone for forget_after_s, or replaced by a live one while the limit was full.',
+      ),
   })
   .meta({ id: 'UnlistedInfo' });
 

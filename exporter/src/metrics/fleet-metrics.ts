@@ -1,4 +1,10 @@
-import { type CollectionSnapshot, STATES_BY_KIND, type WorkerStatus } from '@fleet/core';
+import {
+  type CollectionSnapshot,
+  DROP_REASONS,
+  MAXMEMORY_POLICIES,
+  STATES_BY_KIND,
+  type WorkerStatus,
+} from '@fleet/core';
 import { HEARTBEAT_FIELDS, LINK_STATUSES, parseIsoUtc } from '@fleet/core/contracts';
 import { ExpositionWriter, labelSet } from './exposition-writer.js';
 
@@ -41,8 +47,23 @@ const PER_WORKER_GAUGES: readonly [
   ],
   [
     'fleet_worker_clock_skew_seconds',
-    'Seconds the heartbeat ts lies in the future (0 when it does not).',
+    'Seconds the worker clock is off from Redis TIME: + ahead, - behind (0 when it looks right).',
     (w) => w.clock_skew_s ?? 0,
+  ],
+  [
+    'fleet_worker_heartbeat_stale',
+    'Whether the heartbeat key exists but its ts has not moved for the stale time (no TTL, PERSIST).',
+    (w) => (w.heartbeat_stale ? 1 : 0),
+  ],
+  [
+    'fleet_worker_last_beat_seen_timestamp_seconds',
+    'Unix time (monitor clock) at which the current heartbeat ts was first seen; 0 if never.',
+    (w) => seconds(w.last_beat_seen_at),
+  ],
+  [
+    'fleet_worker_job_stuck',
+    'Whether the worker is busy without progress, or an in-flight list has not moved, for its stuck time.',
+    (w) => (w.job_stuck ? 1 : 0),
   ],
   [
     'fleet_worker_in_fleet',
@@ -77,6 +98,65 @@ const JOB_COUNTERS: readonly [name: string, help: string, field: 'jobs_done' | '
     'jobs_failed',
   ],
 ];
+
+/** Eviction and the unlisted workers: families with a fixed label set, every label from 0. */
+function writeRedisFacts(out: ExpositionWriter, document: CollectionSnapshot['document']): void {
+  const optional = (
+    name: string,
+    type: 'gauge' | 'counter',
+    help: string,
+    value: number | null,
+  ) => {
+    out.family(name, type, help);
+    // Unknown (INFO not read yet) is no sample rather than a made-up 0.
+    if (value !== null) out.sample('', value);
+  };
+  optional(
+    'fleet_redis_evicted_keys_total',
+    'counter',
+    'Keys Redis evicted under maxmemory since it started (INFO evicted_keys).',
+    document.redis_evicted_keys,
+  );
+  optional(
+    'fleet_redis_maxmemory_bytes',
+    'gauge',
+    'Redis maxmemory (INFO; 0 = no limit).',
+    document.redis_maxmemory_bytes,
+  );
+  out.family(
+    'fleet_redis_evicting',
+    'gauge',
+    'Whether evicted_keys rose lately: a vanished heartbeat may be evicted, not its worker dead.',
+  );
+  out.sample('', document.redis_evicting ? 1 : 0);
+  out.family(
+    'fleet_redis_maxmemory_policy',
+    'gauge',
+    '1 for the current Redis maxmemory-policy (INFO), 0 for the others.',
+  );
+  const policy = document.redis_maxmemory_policy;
+  const policies: string[] = [...MAXMEMORY_POLICIES];
+  if (policy !== null && !policies.includes(policy)) policies.push(policy);
+  for (const name of policies) out.sample(labelSet({ policy: name }), name === policy ? 1 : 0);
+
+  const unlisted = document.unlisted_workers;
+  out.family('fleet_unlisted_workers', 'gauge', 'Workers that beat without being in the fleet.');
+  out.sample('', unlisted.count);
+  out.family(
+    'fleet_unlisted_workers_dropped',
+    'gauge',
+    'Heartbeat keys the last SCAN pass left out of the document, by reason.',
+  );
+  for (const reason of DROP_REASONS) {
+    out.sample(labelSet({ reason }), unlisted.dropped[reason]);
+  }
+  out.family(
+    'fleet_unlisted_workers_forgotten_total',
+    'counter',
+    'Unlisted workers forgotten (gone for the forget time, or replaced when the limit was full).',
+  );
+  out.sample('', unlisted.forgotten);
+}
 
 /** The heartbeat was read as a JSON object and this counter in it was valid. */
 function counterReadable(w: WorkerStatus, field: 'jobs_done' | 'jobs_failed'): boolean {
@@ -133,6 +213,8 @@ export function createFleetMetrics(): FleetMetrics {
         'Whether render work is paused (queue:paused = "1").',
       );
       out.sample('', document.paused ? 1 : 0);
+
+      writeRedisFacts(out, document);
 
       for (const [name, help, value] of PER_WORKER_GAUGES) {
         out.family(name, 'gauge', help);
