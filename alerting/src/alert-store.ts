@@ -73,7 +73,10 @@ return #ARGV
 };
 
 // Only the oldest message of each chat may go, so a chat's messages arrive in order even when
-// one of them waits out a 429. A claim that outlives its owner expires and frees the message.
+// one of them waits out a 429. A claim is live while it has not expired AND its owner is present
+// (its presence key, renewed every second, exists): the claim of a replica that crashed mid-send
+// is free within seconds, so nothing waits behind a dead send. (Presence keys are named by
+// prefix, not passed as KEYS: this service runs on a single Redis, not a cluster.)
 const CLAIM = {
   numberOfKeys: 3,
   lua: `
@@ -89,8 +92,12 @@ for _, id in ipairs(ids) do
     local chat = tostring(message.chatId)
     if not seen[chat] then
       seen[chat] = true
+      local live = false
       local claim = redis.call('HGET', KEYS[3], id)
-      local live = claim and tonumber(string.match(claim, '|(%d+)$')) > now
+      if claim then
+        local owner, expiry = string.match(claim, '^(.*)|(%d+)$')
+        live = tonumber(expiry) > now and redis.call('EXISTS', ARGV[5] .. owner) == 1
+      end
       if not live and tonumber(message.dueAt) <= now then
         redis.call('HSET', KEYS[3], id, ARGV[2] .. '|' .. (now + tonumber(ARGV[3])))
         return {id, raw}
@@ -138,17 +145,15 @@ return 1
 `,
 };
 
-// Taken when free, renewed by its holder, refused to anyone else.
+// Marks the caller present, then takes the lease when it is free or its holder is no longer
+// present (it crashed: no waiting out the lease), renews it for its holder, refuses anyone else.
 const LEASE = {
-  numberOfKeys: 1,
+  numberOfKeys: 2,
   lua: `
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
 local holder = redis.call('GET', KEYS[1])
-if not holder then
+if not holder or holder == ARGV[1] or redis.call('EXISTS', ARGV[4] .. holder) == 0 then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-if holder == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return 1
 end
 return 0
@@ -156,8 +161,9 @@ return 0
 };
 
 const RELEASE = {
-  numberOfKeys: 1,
+  numberOfKeys: 2,
   lua: `
+redis.call('DEL', KEYS[2])
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `,
@@ -201,6 +207,7 @@ declare module 'ioredis' {
       owner: string,
       claimMs: number,
       scanLimit: number,
+      presencePrefix: string,
     ): Result<[string, string] | null, Context>;
     alertingAcknowledge(
       queue: string,
@@ -227,8 +234,15 @@ declare module 'ioredis' {
       record: string,
       keep: number,
     ): Result<number, Context>;
-    alertingLease(lease: string, owner: string, ttlMs: number): Result<number, Context>;
-    alertingRelease(lease: string, owner: string): Result<number, Context>;
+    alertingLease(
+      lease: string,
+      presence: string,
+      owner: string,
+      ttlMs: number,
+      presenceMs: number,
+      presencePrefix: string,
+    ): Result<number, Context>;
+    alertingRelease(lease: string, presence: string, owner: string): Result<number, Context>;
   }
 }
 
@@ -253,6 +267,7 @@ export class AlertStore {
       sequence: `${prefix}outbox:seq`,
       failed: `${prefix}outbox:failed`,
       lease: `${prefix}lease`,
+      presence: `${prefix}replica:`,
       silences: `${prefix}silences`,
       updateOffset: `${prefix}telegram:update-offset`,
     };
@@ -318,6 +333,7 @@ export class AlertStore {
       owner,
       claimMs,
       CLAIM_SCAN_LIMIT,
+      this.keys.presence,
     );
     if (!result) return null;
     return { id: result[0], message: JSON.parse(result[1]) as OutboxMessage };
@@ -363,13 +379,27 @@ export class AlertStore {
     return this.redis.zcard(this.keys.queue);
   }
 
-  /** Takes or renews the lease; false while another replica holds it. */
-  async holdLease(owner: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.alertingLease(this.keys.lease, owner, Math.ceil(ttlMs))) === 1;
+  /**
+   * Marks `owner` present for `presenceMs`, and takes or renews the lease; false while another
+   * replica holds it and is present.
+   */
+  async holdLease(owner: string, ttlMs: number, presenceMs: number): Promise<boolean> {
+    const { lease, presence } = this.keys;
+    return (
+      (await this.redis.alertingLease(
+        lease,
+        `${presence}${owner}`,
+        owner,
+        Math.ceil(ttlMs),
+        Math.ceil(presenceMs),
+        presence,
+      )) === 1
+    );
   }
 
+  /** Hands the lease over and ends `owner`'s presence, which frees its outbox claims too. */
   async releaseLease(owner: string): Promise<void> {
-    await this.redis.alertingRelease(this.keys.lease, owner);
+    await this.redis.alertingRelease(this.keys.lease, `${this.keys.presence}${owner}`, owner);
   }
 
   /** Active silences; expired ones are dropped on the way. */

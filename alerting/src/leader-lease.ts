@@ -8,15 +8,23 @@ export interface LeaderLeaseOptions {
   owner: string;
   /** How long the lease lasts unless renewed. */
   ttlMs: number;
+  /**
+   * How often this replica marks itself present (and renews or tries the lease). Its presence
+   * lasts three of these: a replica gone that long (a crash) loses its lease and its outbox
+   * claims to the others at once, without waiting out `ttlMs`.
+   * @defaultValue 1000
+   */
+  presenceEveryMs?: number;
   logger: Logger;
   /** Told when this replica becomes, or stops being, the one that acts. */
   onChange: (acting: boolean) => void;
 }
 
 /**
- * Elects the replica that runs the checks and polls for bot commands. The holder renews every
- * third of the lease; the others try once per lease, so after a Redis restart wiped the key the
- * previous holder is the likely one to take it back.
+ * Elects the replica that runs the checks and polls for bot commands. Every replica marks itself
+ * present every `presenceEveryMs` and, in the same script, renews or tries the lease. A holder
+ * that stops being present (killed, frozen, cut off) is replaced within three of those, not
+ * after the whole lease; `ttlMs` is the backstop.
  *
  * While Redis is unreachable nobody can take the lease over, so the last holder carries on (it is
  * the one that announces the outage); a replica that never reached Redis since it started acts
@@ -47,18 +55,21 @@ export class LeaderLease {
   async stop(): Promise<void> {
     this.sleeper.stop();
     await this.running;
-    if (this.holder) {
-      this.holder = false;
-      await this.options.store.releaseLease(this.options.owner).catch(() => {
-        // Redis is down: the lease expires by itself.
-      });
-    }
+    // Always: a replica that is not the holder has a presence (and maybe claims) to end too.
+    this.holder = false;
+    await this.options.store.releaseLease(this.options.owner).catch(() => {
+      // Redis is down: the lease and the presence expire by themselves.
+    });
     this.update();
+  }
+
+  private get presenceEveryMs(): number {
+    return this.options.presenceEveryMs ?? 1000;
   }
 
   private async loop(): Promise<void> {
     while (!this.sleeper.isStopped) {
-      await this.sleeper.sleep(this.holder ? this.options.ttlMs / 3 : this.options.ttlMs);
+      await this.sleeper.sleep(this.presenceEveryMs);
       if (!this.sleeper.isStopped) await this.attempt();
     }
   }
@@ -66,7 +77,7 @@ export class LeaderLease {
   private async attempt(): Promise<void> {
     const { store, owner, ttlMs, logger } = this.options;
     try {
-      const held = await store.holdLease(owner, ttlMs);
+      const held = await store.holdLease(owner, ttlMs, this.presenceEveryMs * 3);
       if (held !== this.holder)
         logger.info({ owner }, held ? 'took the lease: running checks' : 'lost the lease');
       this.holder = held;

@@ -109,6 +109,10 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
           idlePollMs: 20,
         }),
     );
+    // Each replica is present, as its lease loop keeps it: their claims hold.
+    for (const index of dispatchers.keys()) {
+      await clients[0]?.set(`dispatch:replica:dispatcher-${index}`, '1', 'PX', 60_000);
+    }
     for (const dispatcher of dispatchers) dispatcher.start();
     await telegram.waitFor((sent) => sent.length >= 40, 10_000, 'all 40 messages');
     await eventually(async () => (await store.outboxSize()) === 0, 2000, 'an empty outbox');
@@ -125,45 +129,55 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
     await telegram.stop();
   });
 
-  it('a message claimed by a replica that died is sent by another once the claim expires', async () => {
-    const telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
-    const client = createRedisClient({ url: redis.url });
-    await new Promise((resolve) => client.once('ready', resolve));
-    const store = new AlertStore(client, 'orphan:');
-    await store.enqueue([
-      {
-        chatId: CHAT,
-        html: 'orphan',
-        plain: 'orphan',
-        parseMode: 'html',
-        attempts: 0,
-        createdAt: 0,
-        dueAt: 0,
-      },
-    ]);
-    const claimedAt = Date.now();
-    expect(await store.claimNext('crashed-replica', claimedAt, 300)).not.toBeNull();
-    const dispatcher = new OutboxDispatcher({
-      store,
-      sender: new TelegramSender({
-        api: new Api(TEST_TOKEN, { apiRoot: telegram.url, maxRetries: 0 }),
-        scrub: createScrubber([TEST_TOKEN]),
-      }),
-      owner: 'survivor',
-      now: Date.now,
-      logger: silent,
-      metrics: new AlertingMetrics(async () => 0),
-      idlePollMs: 50,
-    });
-    dispatcher.start();
-    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the orphaned message');
-    // Not before the dead replica's 300 ms claim ran out.
-    expect((telegram.sent[0]?.at ?? 0) - claimedAt).toBeGreaterThanOrEqual(300);
-    await dispatcher.close();
-    expect(await store.acknowledge('1', 'crashed-replica')).toBe(false);
-    client.disconnect();
-    await telegram.stop();
-  });
+  it.each([
+    ['still present: once its claim expires', true],
+    ['gone (crashed mid-send): at once, without waiting out the claim', false],
+  ])(
+    'a message claimed by another replica that is %s, is sent by this one',
+    async (_name, present) => {
+      const telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT] });
+      const client = createRedisClient({ url: redis.url });
+      await new Promise((resolve) => client.once('ready', resolve));
+      const store = new AlertStore(client, 'orphan:');
+      await store.enqueue([
+        {
+          chatId: CHAT,
+          html: 'orphan',
+          plain: 'orphan',
+          parseMode: 'html',
+          attempts: 0,
+          createdAt: 0,
+          dueAt: 0,
+        },
+      ]);
+      if (present) await client.set('orphan:replica:other-replica', '1', 'PX', 60_000);
+      const claimedAt = Date.now();
+      const claimMs = 3000;
+      expect(await store.claimNext('other-replica', claimedAt, claimMs)).not.toBeNull();
+      const dispatcher = new OutboxDispatcher({
+        store,
+        sender: new TelegramSender({
+          api: new Api(TEST_TOKEN, { apiRoot: telegram.url, maxRetries: 0 }),
+          scrub: createScrubber([TEST_TOKEN]),
+        }),
+        owner: 'survivor',
+        now: Date.now,
+        logger: silent,
+        metrics: new AlertingMetrics(async () => 0),
+        idlePollMs: 50,
+      });
+      dispatcher.start();
+      await telegram.waitFor((sent) => sent.length === 1, 8000, 'the orphaned message');
+      const waitedMs = (telegram.sent[0]?.at ?? 0) - claimedAt;
+      if (present) expect(waitedMs).toBeGreaterThanOrEqual(claimMs);
+      else expect(waitedMs).toBeLessThan(claimMs);
+      await dispatcher.close();
+      expect(await store.acknowledge('1', 'other-replica')).toBe(false);
+      await client.del('orphan:replica:other-replica');
+      client.disconnect();
+      await telegram.stop();
+    },
+  );
 
   it('skips a check whose alert state cannot be read while the fleet can', async () => {
     const unreachable = createRedisClient({ url: `redis://127.0.0.1:${await freePort()}` });
@@ -197,11 +211,11 @@ describe('the Lua scripts', () => {
     const client = redis.client();
     const store = new AlertStore(client, 'flush:');
     try {
-      expect(await store.holdLease('a', 10_000)).toBe(true);
+      expect(await store.holdLease('a', 10_000, 10_000)).toBe(true);
       await client.script('FLUSH');
-      expect(await store.holdLease('b', 10_000)).toBe(false);
+      expect(await store.holdLease('b', 10_000, 10_000)).toBe(false);
       await store.releaseLease('a');
-      expect(await store.holdLease('b', 10_000)).toBe(true);
+      expect(await store.holdLease('b', 10_000, 10_000)).toBe(true);
     } finally {
       client.disconnect();
     }

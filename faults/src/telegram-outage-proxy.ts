@@ -1,8 +1,15 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What the proxy answers a `sendMessage` with while the outage lasts, in turn. */
-export type OutageAnswer = { status: 429; retryAfterS: number } | { status: 500 };
+/**
+ * What the proxy answers a `sendMessage` with while the outage lasts, in turn; `hang` never
+ * answers (a send in flight when the sender is killed), until the client gives up or the proxy
+ * stops, and delivers nothing.
+ */
+export type OutageAnswer =
+  | { status: 429; retryAfterS: number }
+  | { status: 500 }
+  | { status: 'hang' };
 
 export interface TelegramOutageProxyOptions {
   /** The Bot API server behind the proxy (the alerting tests' fake Telegram). */
@@ -18,7 +25,7 @@ export interface TelegramOutageProxyOptions {
  */
 export class TelegramOutageProxy {
   /** `sendMessage` calls answered with a failure, by status. */
-  readonly refused = { 429: 0, 500: 0 };
+  readonly refused = { 429: 0, 500: 0, hang: 0 };
   private outage = false;
   private turn = 0;
 
@@ -37,6 +44,7 @@ export class TelegramOutageProxy {
         if (owner.outage && /\/sendMessage$/.test(request.url ?? '')) {
           const answer = owner.nextAnswer();
           owner.refused[answer.status] += 1;
+          if (answer.status === 'hang') return;
           const body =
             answer.status === 429
               ? {
