@@ -75,7 +75,15 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
   if (!telegram)
     logger.warn('no TELEGRAM_BOT_TOKEN: log-only mode, alerts are written to this log');
 
-  const redis = createRedisClient({ url: settings.redisUrl, logger });
+  const redis = createRedisClient({
+    url: settings.redisUrl,
+    logger,
+    tls: {
+      redisTlsCaFile: settings.redisTlsCaFile,
+      redisTlsCertFile: settings.redisTlsCertFile,
+      redisTlsKeyFile: settings.redisTlsKeyFile,
+    },
+  });
   await waitForReady(redis, CONNECT_WAIT_MS);
 
   const store = new AlertStore(redis, settings.keyPrefix);
@@ -103,7 +111,15 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
   // Log-only mode still runs the outbox (one pseudo-chat), so its behaviour is the same.
   const chatIds = telegram?.chatIds ?? ['log'];
 
-  const collector = new Collector({ redis, fleet, now, logger });
+  const collector = new Collector({
+    redis,
+    fleet,
+    now,
+    logger,
+    heartbeatStaleAfterS: settings.heartbeatStaleAfterS,
+    stuckAfterS: settings.jobStuckAfterS,
+    unlistedForgetAfterS: settings.unlistedForgetAfterS,
+  });
   const checker = new AlertChecker({
     source: collector,
     store,

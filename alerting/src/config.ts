@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import {
+  COLLECTOR_SETTINGS,
   ConfigError,
+  checkRedisTls,
   checkRedisUrl,
   type Fleet,
   integer,
@@ -8,6 +10,7 @@ import {
   loadFleetSetting,
   oneOf,
   parseSettings,
+  REDIS_TLS_SETTINGS,
   type SettingValues,
   setting,
   settingDefaults,
@@ -94,6 +97,7 @@ export const SETTINGS = {
     parse: checkRedisUrl,
     help: 'Redis to watch, and to keep the alert state in (`rediss://` and passwords work; never logged)',
   }),
+  ...REDIS_TLS_SETTINGS,
   fleetConfig: setting({
     flag: '--fleet-config <path>',
     env: 'FLEET_CONFIG',
@@ -222,6 +226,7 @@ export const SETTINGS = {
     parse: keyPrefix,
     help: "prefix of this service's own Redis keys",
   }),
+  ...COLLECTOR_SETTINGS,
   logLevel: setting({
     flag: '--log-level <level>',
     env: 'LOG_LEVEL',
@@ -298,6 +303,7 @@ export function loadConfig(argv: readonly string[]): AlertingConfig {
     telegramPollTimeoutS,
     ...rest
   } = parseSettings(command(), SETTINGS, argv);
+  checkRedisTls(rest.redisUrl, rest);
   const token = readToken(telegramBotToken, telegramBotTokenFile);
   if (token && !telegramChatIds) {
     throw new ConfigError('TELEGRAM_CHAT_ID is required with a bot token');

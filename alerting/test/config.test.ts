@@ -68,6 +68,12 @@ describe('loadConfig', () => {
       redisConfirmS: DEFAULTS.redisConfirmS,
       leaseS: DEFAULTS.leaseS,
       keyPrefix: 'fleet-alerting:',
+      heartbeatStaleAfterS: 135,
+      jobStuckAfterS: 1800,
+      unlistedForgetAfterS: 3600,
+      redisTlsCaFile: undefined,
+      redisTlsCertFile: undefined,
+      redisTlsKeyFile: undefined,
       logLevel: 'info',
     });
   });

@@ -7,6 +7,7 @@ export * from './keyspace-scan.js';
 export * from './logger.js';
 export * from './redis-client.js';
 export { MAXMEMORY_POLICIES } from './redis-eviction.js';
+export * from './redis-settings.js';
 export * from './settings.js';
 export { TimeoutError } from './timeout.js';
 export { DROP_REASONS, type DropReason } from './unlisted-workers.js';

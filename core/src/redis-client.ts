@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { type Logger, redactUrl } from './logger.js';
+import type { RedisTlsFiles } from './redis-settings.js';
 
 export interface RedisClientOptions {
   /** `redis://` or `rediss://` URL; a password in it is used but never logged. */
@@ -21,6 +23,11 @@ export interface RedisClientOptions {
   maxReconnectDelayMs?: number;
   /** Connection problems are logged here, once per distinct message. */
   logger?: Logger;
+  /**
+   * For `rediss://`: the CA that signed the server certificate (a private CA), and a client
+   * certificate and key. Unset = Node's own CA list and no client certificate.
+   */
+  tls?: RedisTlsFiles;
 }
 
 /**
@@ -31,6 +38,7 @@ export function createRedisClient(options: RedisClientOptions): Redis {
   const { url, logger } = options;
   const maxDelay = options.maxReconnectDelayMs ?? 2000;
   const client = new Redis(url, {
+    ...tlsOption(url, options.tls),
     commandTimeout: options.commandTimeoutMs ?? 1500,
     connectTimeout: options.connectTimeoutMs ?? 2000,
     enableOfflineQueue: false,
@@ -53,4 +61,17 @@ export function createRedisClient(options: RedisClientOptions): Redis {
     logger?.info({ redis }, 'redis connected');
   });
   return client;
+}
+
+/** ioredis's `tls` for a `rediss://` URL with private-CA or client-certificate files. */
+function tlsOption(url: string, files: RedisTlsFiles | undefined): { tls?: object } {
+  if (!url.startsWith('rediss://') || !files) return {};
+  const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path));
+  const tls = {
+    ca: read(files.redisTlsCaFile),
+    cert: read(files.redisTlsCertFile),
+    key: read(files.redisTlsKeyFile),
+  };
+  const given = Object.fromEntries(Object.entries(tls).filter(([, value]) => value !== undefined));
+  return Object.keys(given).length === 0 ? {} : { tls: given };
 }

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import {
+  COLLECTOR_SETTINGS,
+  checkRedisTls,
   checkRedisUrl,
   type Fleet,
   integer,
@@ -7,6 +9,7 @@ import {
   loadFleetSetting,
   oneOf,
   parseSettings,
+  REDIS_TLS_SETTINGS,
   type SettingValues,
   setting,
   settingDefaults,
@@ -24,6 +27,7 @@ export const SETTINGS = {
     parse: checkRedisUrl,
     help: 'Redis to read; `rediss://` (TLS), `user:password@` and `/db` work. Logged only as `redis://:***@host`',
   }),
+  ...REDIS_TLS_SETTINGS,
   fleetConfig: setting({
     flag: '--fleet-config <path>',
     env: 'FLEET_CONFIG',
@@ -93,6 +97,7 @@ export const SETTINGS = {
     defaultText: '`panel/dist` of this repository',
     help: 'the built panel served at `/infra/`',
   }),
+  ...COLLECTOR_SETTINGS,
   logLevel: setting({
     flag: '--log-level <level>',
     env: 'LOG_LEVEL',
@@ -123,5 +128,6 @@ export function loadConfig(argv: readonly string[]): ExporterConfig {
     SETTINGS,
   );
   const { fleetConfig, ...rest } = parseSettings(command, SETTINGS, argv);
+  checkRedisTls(rest.redisUrl, rest);
   return { ...rest, fleet: loadFleetSetting(fleetConfig) };
 }

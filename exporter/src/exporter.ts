@@ -22,6 +22,16 @@ export interface ExporterOptions extends Partial<ExporterConfig> {
   logger?: Logger;
   /** The collector's clock. @defaultValue `Date.now` */
   now?: () => number;
+  /** For `rediss://` with a private CA or a client certificate: PEM file paths. */
+  redisTlsCaFile?: string | undefined;
+  redisTlsCertFile?: string | undefined;
+  redisTlsKeyFile?: string | undefined;
+  /** A heartbeat whose `ts` has not moved this long is stale. @defaultValue 135 */
+  heartbeatStaleAfterS?: number;
+  /** Stuck threshold of a worker whose fleet entry sets none. @defaultValue 1800 */
+  jobStuckAfterS?: number;
+  /** An unlisted worker without a heartbeat key this long is forgotten. @defaultValue 3600 */
+  unlistedForgetAfterS?: number;
 }
 
 export interface RunningExporter {
@@ -44,6 +54,11 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     commandTimeoutMs: collectTimeoutMs,
     connectTimeoutMs: collectTimeoutMs,
     logger,
+    tls: {
+      redisTlsCaFile: options.redisTlsCaFile,
+      redisTlsCertFile: options.redisTlsCertFile,
+      redisTlsKeyFile: options.redisTlsKeyFile,
+    },
   });
   const collector = new Collector({
     redis,
@@ -54,6 +69,9 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     scanDeadlineMs: options.scanDeadlineMs ?? DEFAULTS.scanDeadlineMs,
     scanKeyCap: options.scanKeyCap ?? DEFAULTS.scanKeyCap,
     scanInlineMaxKeys: options.scanInlineMaxKeys ?? DEFAULTS.scanInlineMaxKeys,
+    heartbeatStaleAfterS: options.heartbeatStaleAfterS ?? DEFAULTS.heartbeatStaleAfterS,
+    stuckAfterS: options.jobStuckAfterS ?? DEFAULTS.jobStuckAfterS,
+    unlistedForgetAfterS: options.unlistedForgetAfterS ?? DEFAULTS.unlistedForgetAfterS,
     ...(options.now ? { now: options.now } : {}),
   });
   const cache = createSingleflightCache(() => collector.collectSnapshot(), {

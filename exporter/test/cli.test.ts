@@ -124,6 +124,11 @@ describe('node exporter/dist/main.js', () => {
     ['REDIS_URL', `http://:${PASSWORD}@host`, /REDIS_URL.*redis:\/\/ or rediss:\/\//],
     ['REDIS_URL', `:${PASSWORD}@nowhere`, /REDIS_URL.*not a URL/],
     ['FLEET_CONFIG', '/nonexistent/fleet.yaml', /FLEET_CONFIG/],
+    ['REDIS_TLS_CA_FILE', '/nonexistent/ca.crt', /REDIS_TLS_CA_FILE.*cannot read/],
+    ['REDIS_TLS_CA_FILE', '/etc/hostname', /REDIS_TLS_\* files .* not a rediss:\/\//],
+    ['FLEET_HEARTBEAT_STALE_AFTER_S', '0', /FLEET_HEARTBEAT_STALE_AFTER_S/],
+    ['FLEET_JOB_STUCK_AFTER_S', 'long', /FLEET_JOB_STUCK_AFTER_S/],
+    ['FLEET_UNLISTED_FORGET_AFTER_S', '-5', /FLEET_UNLISTED_FORGET_AFTER_S/],
   ])('refuses %s=%s, naming it', (name, value, message) => {
     const result = spawnSync(process.execPath, [MAIN], {
       env: environment({ [name]: value }),
