@@ -34,9 +34,20 @@ export const STATUS_VISUALS: Readonly<Record<DrawnStatus, StatusVisual>> = {
 };
 
 /** docs/spec.md §7 worker state labels, in Korean: the panel's half of `WORKER_KIND_TABLE`'s labels. */
-export function workerStateLabel(worker: Pick<WorkerStatus, 'alive' | 'kind' | 'state'>): string {
+export function workerStateLabel(
+  worker: Pick<WorkerStatus, 'alive' | 'kind' | 'state'> &
+    Partial<Pick<WorkerStatus, 'heartbeat_stale'>>,
+): string {
+  // A stale heartbeat's state is only what the worker said before it stopped beating.
+  if (worker.alive && worker.heartbeat_stale) return STALE_LABEL;
   return stateLabel(worker, 'ko');
 }
+
+/** The label of a worker whose heartbeat key exists but whose `ts` stopped moving. */
+export const STALE_LABEL = '⏳ 하트비트 멈춤';
+
+/** The badge of a worker whose job has not moved for its stuck time. */
+export const STUCK_BADGE = '⏱ 작업 멈춤';
 
 /**
  * Particle speed along a pipe, in pipe lengths per second. Down and unknown pipes carry no
@@ -76,23 +87,26 @@ export function linkOfWorker(links: readonly Link[], worker: string): Link | und
 
 /**
  * The status a worker is drawn with: its link's, or for a worker without a pipe, healthy while
- * alive. Everything is unknown while Redis cannot be read, since the figures are old.
+ * alive. Everything is unknown while Redis cannot be read, since the figures are old; so is a
+ * stale heartbeat (the key exists but its `ts` stopped moving): never drawn healthy.
  */
 export function drawnStatus(
-  worker: Pick<WorkerStatus, 'alive'>,
+  worker: Pick<WorkerStatus, 'alive'> & Partial<Pick<WorkerStatus, 'heartbeat_stale'>>,
   link: Pick<Link, 'status'> | undefined,
   redisOk: boolean,
 ): DrawnStatus {
   if (!redisOk) return 'unknown';
+  if (worker.alive && worker.heartbeat_stale) return 'unknown';
   if (link) return link.status;
   return worker.alive ? 'healthy' : 'down';
 }
 
 /** `data-status` of a 2D card: the link status, or the worker's own state when it has no pipe. */
 export function cardStatus(
-  worker: Pick<WorkerStatus, 'alive' | 'state'>,
+  worker: Pick<WorkerStatus, 'alive' | 'state'> & Partial<Pick<WorkerStatus, 'heartbeat_stale'>>,
   link: Pick<Link, 'status'> | undefined,
 ): string {
+  if (worker.alive && worker.heartbeat_stale) return 'stale';
   if (link) return link.status;
   if (!worker.alive) return 'down';
   return worker.state ?? 'unknown';

@@ -6,6 +6,7 @@ import {
   flowSpeed,
   lastBeatText,
   linkOfWorker,
+  STALE_LABEL,
   STATUS_COLORS,
   STATUS_VISUALS,
   showsParticles,
@@ -128,5 +129,24 @@ describe('status → visual mapping (docs/spec.md §7)', () => {
     expect(linkOfWorker(links, 'music-render')?.type).toBe('redis-queue');
     expect(linkOfWorker(links, 'ai_trade')?.status).toBe('down');
     expect(linkOfWorker(links, 'task-watcher')).toBeUndefined();
+  });
+});
+
+describe('a stale heartbeat (the key exists, its ts stopped moving) is never drawn healthy', () => {
+  const stale = { alive: true, kind: 'render' as const, state: 'idle', heartbeat_stale: true };
+
+  it('is drawn unknown (grey, dashed, no particles) even over a healthy link', () => {
+    const status = drawnStatus(stale, { status: 'healthy' }, true);
+    expect(status).toBe('unknown');
+    expect(showsParticles(status)).toBe(false);
+    expect(drawnStatus({ ...stale, heartbeat_stale: false }, { status: 'healthy' }, true)).toBe(
+      'healthy',
+    );
+  });
+
+  it('has its own label and card status', () => {
+    expect(workerStateLabel(stale)).toBe(STALE_LABEL);
+    expect(STALE_LABEL).not.toBe(workerStateLabel({ ...stale, heartbeat_stale: false }));
+    expect(cardStatus(stale, { status: 'healthy' })).toBe('stale');
   });
 });

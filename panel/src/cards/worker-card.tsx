@@ -1,4 +1,10 @@
-import { cardStatus, lastBeatText, STATUS_VISUALS, workerStateLabel } from '../status-visuals.js';
+import {
+  cardStatus,
+  lastBeatText,
+  STATUS_VISUALS,
+  STUCK_BADGE,
+  workerStateLabel,
+} from '../status-visuals.js';
 import type { WorkerView } from '../worker-views.js';
 
 export interface WorkerCardProps {
@@ -57,6 +63,14 @@ export function WorkerCard({ view, beatAgeS }: WorkerCardProps) {
         <span>{pipeText(view)}</span>
       </p>
       {!worker.alive && <p className="fp-card-warning">⚠ {lastBeatText(beatAgeS)}</p>}
+      {worker.alive && worker.heartbeat_stale && (
+        <p className="fp-card-warning">⚠ heartbeat stale: {lastBeatText(beatAgeS)}</p>
+      )}
+      {worker.job_stuck && (
+        <p className="fp-card-warning fp-card-stuck" data-stuck-since={worker.stuck_since ?? ''}>
+          {STUCK_BADGE}
+        </p>
+      )}
       {worker.heartbeat_error && (
         <p className="fp-card-warning">heartbeat unreadable: {worker.heartbeat_error}</p>
       )}

@@ -1,4 +1,4 @@
-import { lastBeatText, STATUS_VISUALS, workerStateLabel } from '../status-visuals.js';
+import { lastBeatText, STATUS_VISUALS, STUCK_BADGE, workerStateLabel } from '../status-visuals.js';
 import type { WorkerView } from '../worker-views.js';
 
 export interface WorkerHudProps {
@@ -25,12 +25,24 @@ export function WorkerHud({ anchor, name, view, beatAgeS }: WorkerHudProps) {
         <div className="fp-hud-head">
           <span className="fp-hud-name">{name}</span>
           <span className="fp-hud-kind">
-            {status === 'unknown' && worker ? 'last known' : (worker?.kind ?? '')}
+            {worker?.alive && worker.heartbeat_stale
+              ? 'stale'
+              : status === 'unknown' && worker
+                ? 'last known'
+                : (worker?.kind ?? '')}
           </span>
         </div>
-        <div className="fp-hud-state">{worker ? workerStateLabel(worker) : '—'}</div>
+        <div className="fp-hud-state">
+          {worker ? workerStateLabel(worker) : '—'}
+          {worker?.job_stuck && (
+            <span className="fp-hud-bad fp-hud-stuck" data-stuck="true">
+              {' '}
+              {STUCK_BADGE}
+            </span>
+          )}
+        </div>
         <div className="fp-hud-figures">
-          {worker && !worker.alive ? (
+          {worker && (!worker.alive || worker.heartbeat_stale) ? (
             <span className="fp-hud-warn">⚠ {lastBeatText(beatAgeS)}</span>
           ) : worker?.queue ? (
             <>
