@@ -27,16 +27,16 @@ def test_beats_at_once_and_on_each_state_change_with_a_ttl(redis_server: RedisSe
     wait_until(lambda: (beat_of(sync_redis) or {}).get("state") == "idle", what="the first beat")
     assert 119_000 < sync_redis.pttl(KEY) <= 120_000
     with beat.track_job():
-        wait_until(lambda: beat_of(sync_redis)["state"] == "busy", timeout=1, what="busy at once")
-    wait_until(lambda: beat_of(sync_redis)["state"] == "idle", timeout=1, what="idle at once")
+        wait_until(lambda: beat_of(sync_redis)["state"] == "busy", timeout=5, what="busy at once")
+    wait_until(lambda: beat_of(sync_redis)["state"] == "idle", timeout=5, what="idle at once")
     assert beat_of(sync_redis)["jobs_done"] == 1
     with pytest.raises(RuntimeError), beat.track_job():
         raise RuntimeError("codec crashed")
-    wait_until(lambda: beat_of(sync_redis)["jobs_failed"] == 1, timeout=1, what="the failed job")
+    wait_until(lambda: beat_of(sync_redis)["jobs_failed"] == 1, timeout=5, what="the failed job")
     started = time.monotonic()
     beat.stop()
     beat.stop()  # safe twice
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 2.5
     assert sync_redis.exists(KEY) == 1 and sync_redis.pttl(KEY) > 100_000  # never deleted
     worker_client.connection_pool.disconnect()
 
@@ -61,7 +61,7 @@ def test_the_watcher_says_why_it_pauses(redis_server: RedisServer, sync_redis) -
                    interval_s=60, ttl_s=120) as watcher:
         wait_until(lambda: (beat_of(sync_redis, "worker:task-watcher:heartbeat") or {}).get("mode") == "free")
         watcher.set_state("trading", mode="trading")
-        wait_until(lambda: beat_of(sync_redis, "worker:task-watcher:heartbeat")["mode"] == "trading", timeout=1)
+        wait_until(lambda: beat_of(sync_redis, "worker:task-watcher:heartbeat")["mode"] == "trading", timeout=5)
 
 
 def test_the_interval_and_ttl_default_to_the_environment(redis_server, monkeypatch) -> None:
@@ -88,23 +88,30 @@ def test_the_thread_survives_a_redis_outage_logging_it_once(outage_server: Redis
     client = redis.Redis(port=outage_server.port, decode_responses=True)
     hb = Heartbeat(client, "video-render", "render", "idle", interval_s=0.3, ttl_s=5, timeout=0.5)
     hb.start()
-    wait_until(lambda: client.exists(KEY) == 1, what="the first beat")
-    outage_server.kill()
-    time.sleep(1.5)
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and "video-render" in warnings[0].getMessage()
-    assert hb._thread is not None and hb._thread.is_alive()
-    outage_server.start()
-    wait_until(lambda: client.exists(KEY) == 1, timeout=3, what="beats after the restart")
-    assert json.loads(client.get(KEY))["state"] == "idle"
-    assert any("written again" in r.getMessage() for r in caplog.records if r.levelno == logging.INFO)
-    hb.stop()
-    client.connection_pool.disconnect()
+    try:
+        wait_until(lambda: client.exists(KEY) == 1, what="the first beat")
+        outage_server.kill()
+        time.sleep(1.5)
+        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warnings) == 1 and "video-render" in warnings[0].getMessage()
+        assert hb._thread is not None and hb._thread.is_alive()
+        outage_server.start()
+        wait_until(lambda: client.exists(KEY) == 1, timeout=5, what="beats after the restart")
+        assert json.loads(client.get(KEY))["state"] == "idle"
+        wait_until(
+            lambda: any("written again" in r.getMessage() for r in caplog.records if r.levelno == logging.INFO),
+            what="the recovery logged",
+        )
+    finally:
+        hb.stop()
+        client.connection_pool.disconnect()
 
 
-def test_stop_is_prompt_even_against_a_frozen_redis(outage_server: RedisServer) -> None:
+def test_stop_is_prompt_even_against_a_frozen_redis(outage_server: RedisServer, caplog) -> None:
+    caplog.set_level(logging.DEBUG, logger="fleet_heartbeat")
     client = redis.Redis(port=outage_server.port)
-    hb = Heartbeat(client, "video-render", "render", "idle", interval_s=0.2, ttl_s=5, timeout=0.5)
+    # A beat in flight would wait out its 10 s socket timeout: stop() must not.
+    hb = Heartbeat(client, "video-render", "render", "idle", interval_s=0.2, ttl_s=5, timeout=10)
     hb.start()
     wait_until(lambda: client.exists(KEY) == 1, what="the first beat")
     outage_server.freeze()
@@ -112,8 +119,9 @@ def test_stop_is_prompt_even_against_a_frozen_redis(outage_server: RedisServer) 
         time.sleep(0.5)
         started = time.monotonic()
         hb.stop()
-        assert time.monotonic() - started < 1.5
+        assert time.monotonic() - started < 2.5
         assert hb._thread is not None and not hb._thread.is_alive()
+        assert [r.getMessage() for r in caplog.records] == []  # a stop is not an outage
     finally:
         outage_server.thaw()
     client.connection_pool.disconnect()

@@ -17,7 +17,7 @@ async def test_the_trader_loop_writes_state_and_signals(async_redis: aioredis.Re
     assert (beat["kind"], beat["state"], beat["jobs_done"], beat["last_job_at"]) == ("trader", "market_closed", 0, None)
     assert 119_000 < await async_redis.pttl("worker:ai_trade:heartbeat") <= 120_000
     bot.update(state="market_open", signals=3)
-    beat = await wait_for_beat(async_redis, "ai_trade", lambda b: b["state"] == "market_open", timeout=1)
+    beat = await wait_for_beat(async_redis, "ai_trade", lambda b: b["state"] == "market_open", timeout=5)
     assert beat["jobs_done"] == 3 and beat["last_job_at"] is not None and beat["jobs_failed"] == 0
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)

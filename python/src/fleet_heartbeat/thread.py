@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -130,11 +131,24 @@ class Heartbeat:
         """Stops beating; the key is left to expire, exactly as after a crash. Safe twice."""
         self._stop.set()
         self._wake.set()
+        if self._owned:
+            self._interrupt_beat()
         if self._thread is not None:
-            # A beat in flight ends within the socket timeout.
             self._thread.join(self._timeout * 2 + 1)
         if self._owned:
-            self._client.connection_pool.disconnect()
+            with contextlib.suppress(syncredis.RedisError, OSError):
+                self._client.connection_pool.disconnect()
+
+    def _interrupt_beat(self) -> None:
+        """Shuts down the socket of a beat in flight, so a read blocked on a frozen Redis ends now
+        rather than at its timeout. Only shut down: the beat thread, failing, closes it itself
+        (redis-py's disconnect must not run in two threads at once)."""
+        pool = self._client.connection_pool
+        for connection in list(getattr(pool, "_in_use_connections", ())):
+            sock = getattr(connection, "_sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
 
     def __enter__(self) -> Heartbeat:
         self.start()
@@ -152,6 +166,8 @@ class Heartbeat:
                 failures.succeeded()
                 wait = self.interval_s
             except Exception as error:  # noqa: BLE001 - the thread must outlive any failure
+                if self._stop.is_set():
+                    break  # stop() closed the connection under this beat: not an outage
                 wait = failures.failed(error)
                 self._stop.wait(wait)  # state changes wait for the retry
                 continue
