@@ -1,5 +1,5 @@
-// docker-compose.yml, validated by the Debian docker-compose (v1) package's `config` (there is
-// no Docker engine here), then checked for what the NAS deployment relies on.
+// docker-compose.yml and the Dockerfile, read as configuration (docker-compose v1's `config`) and
+// checked for what the NAS deployment relies on. `npm run test:deploy` builds and runs them.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,11 @@ const root = join(import.meta.dirname, '..', '..');
 
 interface Service {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; target?: string };
+  logging?: unknown;
+  mem_limit?: string;
+  init?: boolean;
+  read_only?: boolean;
   restart?: string;
   healthcheck?: { test: string[] | string };
   environment?: Record<string, string | null>;
@@ -36,6 +40,16 @@ function compose(args: string[], env: Record<string, string> = {}): string {
     stdio: 'pipe',
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });
+}
+
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+/** One stage of the Dockerfile: from its `FROM … AS <name>` to the next FROM. */
+function stage(name: string): string {
+  const start = dockerfile.search(new RegExp(`^FROM \\S+ AS ${name}$`, 'm'));
+  if (start < 0) throw new Error(`the Dockerfile has no stage ${name}`);
+  const next = dockerfile.indexOf('\nFROM ', start + 1);
+  return dockerfile.slice(start, next < 0 ? undefined : next);
 }
 
 const config = (): ComposeConfig => parse(compose(['--env-file', '.env.example', 'config']));
@@ -91,34 +105,82 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it.each(['exporter', 'alerting', 'prometheus', 'grafana', 'redis'])(
-    '%s restarts by itself and has a healthcheck',
+  it.each(['exporter', 'alerting', 'prometheus', 'alertmanager', 'grafana', 'redis'])(
+    '%s restarts by itself and has a healthcheck (in compose or in its image)',
     (name) => {
       const service = trial.services[name];
       expect(service?.restart).toBe('unless-stopped');
-      expect(service?.healthcheck?.test, name).toBeDefined();
+      const target = service?.build?.target;
+      const inImage = target && /^HEALTHCHECK .*CMD /m.test(stage(target).replace(/\\\n/g, ''));
+      expect(service?.healthcheck?.test ?? inImage, name).toBeTruthy();
     },
   );
 
+  it.each(Object.keys(base.services))(
+    '%s: rotated logs, a memory limit, a replaceable image',
+    (name) => {
+      const service = base.services[name];
+      // A NAS disk must not fill with container logs.
+      expect(service?.logging).toEqual({
+        driver: 'json-file',
+        options: { 'max-size': '10m', 'max-file': '3' },
+      });
+      expect(service?.mem_limit, name).toBeTruthy();
+      // Third-party images are variables (the deploy test swaps in local stand-ins).
+      if (!service?.build) {
+        const raw = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+        expect(raw).toMatch(new RegExp(`image: \\$\\{[A-Z_]+_IMAGE:-${service?.image}\\}`));
+      }
+    },
+  );
+
+  it('keeps Prometheus data on a named volume', () => {
+    expect(mounts(base.services.prometheus)).toContainEqual({
+      source: 'prometheus-data',
+      target: '/prometheus',
+    });
+  });
+
   it.each(['exporter', 'alerting', 'simulator'])(
-    '%s builds from a multi-stage, non-root Dockerfile',
+    '%s builds its target of the one multi-stage Dockerfile, non-root, without dev dependencies',
     (name) => {
       const build = trial.services[name]?.build;
-      expect(build).toBeDefined();
-      const dockerfile = readFileSync(join(build?.context ?? '', build?.dockerfile ?? ''), 'utf8');
+      expect(relative(root, join(build?.context ?? '', build?.dockerfile ?? ''))).toBe(
+        'Dockerfile',
+      );
+      expect(build?.target).toBe(name);
       expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
-      expect(dockerfile).toMatch(/^RUN npm ci /m);
-      expect(dockerfile).toMatch(/npm ci --omit=dev/);
-      const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-      expect(runtime).toMatch(/^USER node$/m);
-      expect(dockerfile).toMatch(new RegExp(`CMD \\["node", "${name}/dist/`));
+      // Every base is an argument whose default is the public image.
+      expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+      expect(
+        dockerfile
+          .match(/^FROM (\S+)/gm)
+          ?.every((from) => /^FROM (\$\{NODE_(BUILD_)?IMAGE\}|[a-z-]+)$/.test(from)),
+      ).toBe(true);
+      expect(stage('build')).toMatch(/npm ci --no-audit/);
+      expect(stage(`deps-${name}`)).toMatch(
+        new RegExp(`npm ci --omit=dev .*--workspace=@fleet/${name} --workspace=@fleet/core`),
+      );
+      expect(stage(name)).toMatch(/^USER node$/m);
+      expect(stage(name)).toMatch(new RegExp(`CMD \\["node", "${name}/dist/`));
+      expect(trial.services[name]).toMatchObject({ init: true, read_only: true });
     },
   );
 
   it('ships the built panel inside the exporter image', () => {
-    const dockerfile = readFileSync(join(root, 'exporter', 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/npm run build -w panel/);
-    expect(dockerfile).toMatch(/COPY --from=build \/app\/panel\/dist panel\/dist/);
+    expect(stage('build')).toMatch(/npm run build -w panel/);
+    expect(stage('exporter')).toMatch(/COPY --from=build \/app\/panel\/dist panel\/dist/);
+  });
+
+  it("mounts the build machine's CA bundle only as a build secret", () => {
+    // Each npm ci may read the secret; no stage copies or adds a CA file.
+    const runs = dockerfile
+      .replace(/\\\n/g, ' ')
+      .split('\n')
+      .filter((line) => line.startsWith('RUN ') && line.includes('npm ci'));
+    expect(runs.length).toBe(4);
+    for (const line of runs) expect(line).toMatch(/^RUN --mount=type=secret,id=npm_ca,/);
+    expect(dockerfile).not.toMatch(/^(COPY|ADD) .*(\.crt|\.pem|cafile)/im);
   });
 
   it('passes the Telegram bot token as a compose secret file, never as a variable', () => {

@@ -97,20 +97,33 @@ export class FakeTelegramServer {
     private readonly knownChats: ReadonlySet<string>,
   ) {}
 
-  /** Starts the server; `chats` are the chat ids it knows (others: "chat not found"). */
-  static async start(options: { token: string; chats: string[] }): Promise<FakeTelegramServer> {
+  /**
+   * Starts the server; `chats` are the chat ids it knows (others: "chat not found"). `host` is
+   * where it listens: 127.0.0.1 unless containers must reach it (the deploy test).
+   */
+  static async start(options: {
+    token: string;
+    chats: string[];
+    host?: string;
+  }): Promise<FakeTelegramServer> {
     let fake: FakeTelegramServer | undefined;
     const server = createServer((request, response) => {
       fake?.handle(request, response);
     });
     fake = new FakeTelegramServer(server, options.token, new Set(options.chats));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve));
     return fake;
   }
 
-  /** The `TELEGRAM_API_URL` that reaches this server. */
+  /** The port it listens on. */
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The `TELEGRAM_API_URL` that reaches this server from this machine. */
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const { address } = this.server.address() as AddressInfo;
+    return `http://${address}:${this.port}`;
   }
 
   /** The next calls of `method` fail like this, in order. */
