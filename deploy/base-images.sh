@@ -57,25 +57,36 @@ role() {
   fi
 }
 
+# The roles build side by side (mostly downloads and dpkg), each a background job.
+jobs=()
 # Like node:20-*: Node.js, a `node` user with uid 1000; the build stages' one also has npm.
 node_user='RUN useradd --uid 1000 --user-group --create-home --shell /bin/bash node
 CMD ["node"]'
-role node "nodejs" "$node_user"
-role node-build "nodejs npm" "$node_user"
+role node "nodejs" "$node_user" &
+jobs+=($!)
+role node-build "nodejs npm" "$node_user" &
+jobs+=($!)
 # (/bin is /usr/bin in trixie.) Like prom/prometheus: runs as nobody, data in /prometheus, wget for the healthcheck.
 role prometheus "prometheus wget" 'RUN mkdir -p /prometheus && chown 65534:65534 /prometheus
 USER 65534
 WORKDIR /prometheus
 ENTRYPOINT ["/bin/prometheus"]
-CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]'
+CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]' &
+jobs+=($!)
 # Like prom/alertmanager: `alertmanager` on the PATH, runs as nobody, data in /alertmanager.
 role alertmanager "prometheus-alertmanager wget" 'RUN ln -s prometheus-alertmanager /usr/bin/alertmanager && mkdir -p /alertmanager && chown 65534:65534 /alertmanager
 USER 65534
 WORKDIR /alertmanager
-ENTRYPOINT ["/bin/alertmanager"]'
+ENTRYPOINT ["/bin/alertmanager"]' &
+jobs+=($!)
 # Like redis:7: redis-server and redis-cli.
-role redis "redis-server redis-tools" 'CMD ["redis-server"]'
+role redis "redis-server redis-tools" 'CMD ["redis-server"]' &
+jobs+=($!)
 # The reverse proxy in front of the exporter (the Synology one, in the test).
 role nginx "nginx" 'RUN ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log
-CMD ["nginx", "-g", "daemon off;"]'
+CMD ["nginx", "-g", "daemon off;"]' &
+jobs+=($!)
+failed=0
+for job in "${jobs[@]}"; do wait "$job" || failed=1; done
+[ "$failed" = 0 ] || { log "a stand-in image failed to build (its output is above)"; exit 1; }
 log "ready: $(docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$prefix/*" | tr '\n' ' ')"

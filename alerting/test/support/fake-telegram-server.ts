@@ -123,7 +123,7 @@ export class FakeTelegramServer {
   /** The `TELEGRAM_API_URL` that reaches this server from this machine. */
   get url(): string {
     const { address } = this.server.address() as AddressInfo;
-    return `http://${address}:${this.port}`;
+    return `http://${address.includes(':') ? `[${address}]` : address}:${this.port}`;
   }
 
   /** The next calls of `method` fail like this, in order. */
