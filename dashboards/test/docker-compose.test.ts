@@ -240,13 +240,14 @@ describe('docker-compose.yml', () => {
     const targets = Object.fromEntries(
       promConfig.scrape_configs.map((job) => [job.job_name, job.static_configs[0]?.targets[0]]),
     );
-    for (const [job, service] of [
-      ['fleet-exporter', 'exporter'],
-      ['fleet-alerting', 'alerting'],
-    ] as const) {
-      const port = base.services[service]?.ports?.[0]?.target;
-      expect(targets[job]).toBe(`${service}:${port}`);
-    }
+    // The exporter's /metrics is on its internal port, which is not published.
+    const exporter = base.services.exporter;
+    const internal = exporter?.environment?.EXPORTER_INTERNAL_PORT;
+    expect(targets['fleet-exporter']).toBe(`exporter:${internal}`);
+    expect(exporter?.ports?.map((p) => p.target)).toEqual([8790]);
+    expect(targets['fleet-alerting']).toBe(
+      `alerting:${base.services.alerting?.ports?.[0]?.target}`,
+    );
   });
 
   it('has Prometheus send alerts to the compose Alertmanager, which runs the entrypoint', () => {

@@ -15,8 +15,41 @@ import {
   settingDefaults,
   settingsCommand,
 } from '@fleet/core';
+import { InvalidArgumentError } from 'commander';
 
 export { ConfigError } from '@fleet/core';
+
+/** Who may read the status document from another origin: `*`, or a list (empty = nobody). */
+export type CorsOrigins = '*' | readonly string[];
+
+/** `*`, or comma-separated `http(s)://host[:port]` origins; empty = same origin only. */
+export function corsOrigins(value: string): CorsOrigins {
+  const trimmed = value.trim();
+  if (trimmed === '*') return '*';
+  const origins = trimmed
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s,]+$/.test(origin)) {
+      throw new InvalidArgumentError(
+        `expected *, or origins like https://nas.example:5001 (scheme, host, port; no path): ${origin}`,
+      );
+    }
+  }
+  return origins;
+}
+
+/** CSP source expressions: a header value must not end its directive or line. */
+export function cspSources(value: string): string {
+  const trimmed = value.trim();
+  if (!trimmed || /[;,\r\n]/.test(trimmed)) {
+    throw new InvalidArgumentError(
+      "expected CSP sources separated by spaces, e.g. 'self' https://nas.example",
+    );
+  }
+  return trimmed;
+}
 
 /** Every setting of the exporter: the one place each is declared. */
 export const SETTINGS = {
@@ -88,6 +121,34 @@ export const SETTINGS = {
     default: 10_000,
     parse: integer(1, 10_000_000),
     help: 'a SCAN pass stops after finding this many processing/heartbeat keys (`stopped_by: "key_cap"`)',
+  }),
+  internalPort: setting({
+    flag: '--internal-port <port>',
+    env: 'EXPORTER_INTERNAL_PORT',
+    defaultText: 'unset = one listener',
+    parse: integer(0, 65_535),
+    help: 'a second listener for Prometheus and probes: `/metrics` and `/readyz` move there, off the main port (the one to publish), which keeps the panel, the status document and `/healthz`',
+  }),
+  internalHost: setting({
+    flag: '--internal-host <host>',
+    env: 'EXPORTER_INTERNAL_HOST',
+    default: '0.0.0.0',
+    help: 'listen address of `EXPORTER_INTERNAL_PORT`',
+  }),
+  corsOrigin: setting({
+    flag: '--cors-origin <origins>',
+    env: 'EXPORTER_CORS_ORIGIN',
+    default: [] as CorsOrigins,
+    defaultText: 'unset = same origin only',
+    parse: corsOrigins,
+    help: 'other origins whose pages may read the status document: `*` for any (the old behaviour), or a comma-separated list such as `https://nas.example:5001`',
+  }),
+  frameAncestors: setting({
+    flag: '--frame-ancestors <sources>',
+    env: 'EXPORTER_FRAME_ANCESTORS',
+    default: "'self'",
+    parse: cspSources,
+    help: "the Content-Security-Policy `frame-ancestors` of every answer of the main port: who may show the panel in a frame (`'self'` = pages of its own origin, e.g. behind the same reverse proxy; add origins separated by spaces; `'none'` = nobody)",
   }),
   panelDir: setting({
     flag: '--panel-dir <dir>',

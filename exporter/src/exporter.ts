@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   Collector,
@@ -8,7 +9,7 @@ import {
   redactUrl,
 } from '@fleet/core';
 import { DEFAULTS, type ExporterConfig } from './config.js';
-import { createHttpApp } from './http-app.js';
+import { createHttpApp, createInternalApp } from './http-app.js';
 import { createExporterMetrics } from './metrics/exporter-metrics.js';
 import { createSingleflightCache } from './singleflight-cache.js';
 
@@ -38,6 +39,8 @@ export interface RunningExporter {
   /** Where it listens, e.g. `http://127.0.0.1:8790` (loopback when bound to every address). */
   url: string;
   port: number;
+  /** The internal listener (/metrics, /readyz), when EXPORTER_INTERNAL_PORT is set. */
+  internalUrl: string | undefined;
   /** Stops accepting, lets requests in flight finish, disconnects Redis. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -77,7 +80,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   const cache = createSingleflightCache(() => collector.collectSnapshot(), {
     maxAgeMs: options.cacheMaxAgeMs ?? DEFAULTS.cacheMaxAgeMs,
   });
-  const app = createHttpApp({
+  const shared = {
     snapshot: cache.get,
     metrics: createExporterMetrics(cache.get),
     redisReady: () =>
@@ -85,27 +88,42 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
         () => true,
         () => false,
       ),
-    panelDir,
     logger,
+  };
+  const internalPort = options.internalPort;
+  const app = createHttpApp({
+    ...shared,
+    panelDir,
+    serveMetrics: internalPort === undefined,
+    corsOrigin: options.corsOrigin ?? DEFAULTS.corsOrigin,
+    frameAncestors: options.frameAncestors ?? DEFAULTS.frameAncestors,
   });
 
-  const server = app.listen(options.port ?? DEFAULTS.port, host);
+  const servers: Server[] = [];
+  let url: string;
+  let port: number;
+  let internalUrl: string | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
-      server.once('error', reject);
-    });
+    ({ url, port } = await listen(servers, app, options.port ?? DEFAULTS.port, host));
+    if (internalPort !== undefined) {
+      const internalHost = options.internalHost ?? DEFAULTS.internalHost;
+      ({ url: internalUrl } = await listen(
+        servers,
+        createInternalApp(shared),
+        internalPort,
+        internalHost,
+      ));
+    }
   } catch (error) {
+    for (const server of servers) server.close();
     await collector.close();
     redis.disconnect();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
   logger.info(
     {
       url,
+      ...(internalUrl ? { internalUrl } : {}),
       redis: redactUrl(options.redisUrl),
       workers: (options.fleet ?? DEFAULT_FLEET).workers.length,
       panelDir,
@@ -116,17 +134,40 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Requests in flight end within a collection timeout; after that, cut what is left.
-        setTimeout(() => server.closeAllConnections(), collectTimeoutMs + 500).unref();
-      });
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeIdleConnections();
+              // Requests in flight end within a collection timeout; after that, cut what is left.
+              setTimeout(() => server.closeAllConnections(), collectTimeoutMs + 500).unref();
+            }),
+        ),
+      );
       await collector.close();
       redis.disconnect();
       logger.info('exporter stopped');
     })();
     return closing;
   };
-  return { url, port, close };
+  return { url, port, internalUrl, close };
+}
+
+/** Starts `app` on host:port, adds its server to `servers`, and tells where it listens. */
+async function listen(
+  servers: Server[],
+  app: ReturnType<typeof createInternalApp>,
+  requestedPort: number,
+  host: string,
+): Promise<{ url: string; port: number }> {
+  const server = app.listen(requestedPort, host);
+  servers.push(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return { url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`, port };
 }

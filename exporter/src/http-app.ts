@@ -2,17 +2,30 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectionSnapshot, Logger } from '@fleet/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { CorsOrigins } from './config.js';
 import type { ExporterMetrics } from './metrics/exporter-metrics.js';
+import { corsHeaders, redactAddresses, securityHeaders } from './public-surface.js';
 
+/** What the two listeners share: the collection, the metrics, the Redis probe. */
 export interface HttpAppOptions {
   /** The shared (singleflight) collection. */
   snapshot: () => Promise<CollectionSnapshot>;
   metrics: ExporterMetrics;
   /** Whether Redis answers right now. */
   redisReady: () => Promise<boolean>;
+  logger: Logger;
+}
+
+/** The main port's options: what it serves besides the panel and the status document. */
+export interface MainAppOptions extends HttpAppOptions {
   /** The built panel, served at /infra/. */
   panelDir: string;
-  logger: Logger;
+  /** /metrics and /readyz here too; false when the internal listener has them. */
+  serveMetrics: boolean;
+  /** Who may read the status document from another origin. */
+  corsOrigin: CorsOrigins;
+  /** The CSP frame-ancestors sources. */
+  frameAncestors: string;
 }
 
 export const STATUS_PATH = '/api/agent-office/nodes';
@@ -27,33 +40,69 @@ The status document is at <a href="${STATUS_PATH}">${STATUS_PATH}</a> and metric
 </body></html>
 `;
 
-/** The exporter's HTTP surface: metrics, the status document, probes and the panel. */
-export function createHttpApp(options: HttpAppOptions): Express {
-  const { snapshot, metrics, redisReady, panelDir, logger } = options;
+function baseApp(): Express {
   const app = express();
   app.disable('x-powered-by');
   // An ETag would hash every answer (1.4 MB of metrics at 1000 workers) for nothing: the status
   // document is no-store and Prometheus never revalidates. The panel's files keep theirs.
   app.disable('etag');
+  return app;
+}
 
+function metricsRoutes(app: Express, { metrics, redisReady }: HttpAppOptions): void {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.scrape());
   });
-
-  app.get(STATUS_PATH, async (_req, res) => {
-    const { document } = await snapshot();
-    // Read-only and public to the LAN: other dashboards may fetch it from their own origin.
-    res.set({ 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' }).json(document);
-  });
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
   app.get('/readyz', async (_req, res) => {
     const ready = await redisReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'redis unreachable' });
   });
+}
+
+function healthRoute(app: Express): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+}
+
+function endRoutes(app: Express, logger: Logger): void {
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+    logger.error({ error: error.message }, 'request failed');
+    res.status(500).json({ error: 'internal error' });
+  });
+}
+
+/**
+ * The main port: the panel, the status document and /healthz, safe to publish (security
+ * headers, CORS as configured, no internal address in `redis_error`); also /metrics and
+ * /readyz unless the internal listener serves them.
+ */
+export function createHttpApp(options: MainAppOptions): Express {
+  const { snapshot, panelDir, logger } = options;
+  const app = baseApp();
+  const headers = securityHeaders(options.frameAncestors);
+  app.use((_req, res, next) => {
+    res.set(headers);
+    next();
+  });
+
+  if (options.serveMetrics) metricsRoutes(app, options);
+
+  app.get(STATUS_PATH, async (req, res) => {
+    const { document } = await snapshot();
+    const shown =
+      document.redis_error === null
+        ? document
+        : { ...document, redis_error: redactAddresses(document.redis_error) };
+    res
+      .set({ 'Cache-Control': 'no-store', ...corsHeaders(options.corsOrigin, req.get('origin')) })
+      .json(shown);
+  });
+
+  healthRoute(app);
 
   app.get('/', (_req, res) => {
     res.redirect(302, '/infra/');
@@ -69,12 +118,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
   app.use('/infra', express.static(panelDir, { index: 'index.html', fallthrough: true }));
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not found' });
-  });
-  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
-    logger.error({ error: error.message }, 'request failed');
-    res.status(500).json({ error: 'internal error' });
-  });
+  endRoutes(app, logger);
+  return app;
+}
+
+/** The internal port (EXPORTER_INTERNAL_PORT): /metrics, /readyz and /healthz for Prometheus. */
+export function createInternalApp(options: HttpAppOptions): Express {
+  const app = baseApp();
+  metricsRoutes(app, options);
+  healthRoute(app);
+  endRoutes(app, options.logger);
   return app;
 }

@@ -1,6 +1,6 @@
 // The Docker engine and docker-compose, driven as the README tells a user to, from this machine.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -81,6 +81,7 @@ export function npmCaBundle(): string | undefined {
 
 /** What the test reads of a container. */
 export interface ContainerState {
+  id: string;
   name: string;
   service: string;
   status: string;
@@ -98,12 +99,14 @@ export async function projectContainers(): Promise<ContainerState[]> {
     .filter(Boolean);
   if (ids.length === 0) return [];
   const inspected = JSON.parse(await run('docker', ['inspect', ...ids])) as {
+    Id: string;
     Name: string;
     RestartCount: number;
     State: { Status: string; Pid: number; Health?: { Status: string } };
     Config: { Labels: Record<string, string> };
   }[];
   return inspected.map((c) => ({
+    id: c.Id,
     name: c.Name.replace(/^\//, ''),
     service: c.Config.Labels['com.docker.compose.service'] ?? '',
     status: c.State.Status,
@@ -111,6 +114,20 @@ export async function projectContainers(): Promise<ContainerState[]> {
     restartCount: c.RestartCount,
     pid: c.State.Pid,
   }));
+}
+
+/**
+ * A container's peak memory so far (page cache included), in MiB, from its cgroup (v1 or v2,
+ * Docker's cgroupfs driver); undefined where neither file exists.
+ */
+export function peakMemoryMiB(id: string): number | undefined {
+  for (const file of [
+    `/sys/fs/cgroup/memory/docker/${id}/memory.max_usage_in_bytes`,
+    `/sys/fs/cgroup/docker/${id}/memory.peak`,
+  ]) {
+    if (existsSync(file)) return Math.round(Number(readFileSync(file, 'utf8')) / 1024 / 1024);
+  }
+  return undefined;
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails with what it saw last. */
