@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 
 export interface LayerFile {
   layer: string;
+  /** The layer's diff ID (`sha256:` of its tar), as in `docker image inspect` .RootFS.Layers. */
+  layerDigest: string;
   path: string;
   sha256: string;
   content: Buffer;
@@ -25,7 +27,10 @@ export function tarFiles(archive: Buffer): { path: string; content: Buffer }[] {
     const size = Number.parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1) || '0';
     const prefix = field(345, 155);
-    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+    const name = (longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100))).replace(
+      /^\.\//,
+      '',
+    );
     const content = archive.subarray(offset + 512, offset + 512 + size);
     longName = undefined;
     if (type === 'L') longName = content.toString('utf8').replace(/\0.*$/s, '');
@@ -46,9 +51,11 @@ export function imageLayerFiles(savedArchive: string): LayerFile[] {
     if (!entry.path.endsWith('layer.tar') && !entry.path.startsWith('blobs/')) continue;
     // blobs/ (OCI layout) also holds configs and manifests: only tars have a ustar magic.
     if (entry.content.subarray(257, 262).toString() !== 'ustar') continue;
+    const layerDigest = `sha256:${createHash('sha256').update(entry.content).digest('hex')}`;
     for (const file of tarFiles(entry.content)) {
       result.push({
         layer: entry.path,
+        layerDigest,
         path: file.path,
         sha256: createHash('sha256').update(file.content).digest('hex'),
         content: file.content,
