@@ -69,6 +69,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/core/package.json core/
 COPY --from=build /app/core/dist core/dist
 
+# The healthchecks start a Node process, which takes seconds on a slow NAS CPU: a 10 s timeout.
 FROM runtime AS exporter
 ENV EXPORTER_PORT=8790 \
     EXPORTER_HOST=0.0.0.0
@@ -80,7 +81,7 @@ COPY --from=build /app/exporter/dist exporter/dist
 COPY --from=build /app/panel/dist panel/dist
 USER node
 EXPOSE 8790
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.EXPORTER_PORT+'/healthz').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "exporter/dist/main.js"]
 
@@ -93,7 +94,7 @@ COPY --from=build /app/alerting/package.json alerting/
 COPY --from=build /app/alerting/dist alerting/dist
 USER node
 EXPOSE 8791
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.ALERTING_PORT+'/healthz').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "alerting/dist/main.js"]
 

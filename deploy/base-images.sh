@@ -44,13 +44,18 @@ fi
 
 # role image: tag, packages, then Dockerfile lines run after the install.
 role() {
-  local tag="$prefix/$1:$suite" packages=$2 extra=$3
-  have "$tag" && return 0
+  local tag="$prefix/$1:$suite" packages=$2 extra=$3 recipe
+  # A changed recipe is rebuilt: its hash is a label of the image.
+  recipe=$(printf '%s\n%s\n%s' "$base" "$packages" "$extra" | sha256sum | cut -c1-16)
+  if [ "${FLEET_STANDIN_REBUILD:-0}" != 1 ] &&
+    [ "$(docker image inspect -f '{{index .Config.Labels "fleet.recipe"}}' "$tag" 2>/dev/null)" = "$recipe" ]; then
+    return 0
+  fi
   log "building $tag ($packages)"
   local output
   # The classic builder: these Dockerfiles need nothing more, and it is there in every Docker.
-  if ! output=$(printf 'FROM %s\nRUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq %s >/dev/null && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin\n%s\n' \
-    "$base" "$packages" "$extra" | DOCKER_BUILDKIT=0 docker build --force-rm -t "$tag" - 2>&1); then
+  if ! output=$(printf 'FROM %s\nRUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq %s >/dev/null && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin\n%s\nLABEL fleet.recipe=%s\n' \
+    "$base" "$packages" "$extra" "$recipe" | DOCKER_BUILDKIT=0 docker build --force-rm -t "$tag" - 2>&1); then
     echo "$output" >&2
     log "building $tag failed"
     exit 1
@@ -79,8 +84,19 @@ USER 65534
 WORKDIR /alertmanager
 ENTRYPOINT ["/bin/alertmanager"]' &
 jobs+=($!)
-# Like redis:7: redis-server and redis-cli.
-role redis "redis-server redis-tools" 'CMD ["redis-server"]' &
+# Like redis:7: redis-server and redis-cli, and, like its entrypoint, no protected mode when it
+# starts without a config file (other containers connect to it).
+redis_entrypoint=$(base64 -w0 <<'SCRIPT'
+#!/bin/sh
+if [ "$1" = redis-server ]; then shift; set -- redis-server --protected-mode no "$@"; fi
+exec "$@"
+SCRIPT
+)
+role redis "redis-server redis-tools" "RUN echo $redis_entrypoint | base64 -d >/usr/local/bin/redis-entrypoint && chmod 755 /usr/local/bin/redis-entrypoint
+USER redis
+WORKDIR /var/lib/redis
+ENTRYPOINT [\"/usr/local/bin/redis-entrypoint\"]
+CMD [\"redis-server\"]" &
 jobs+=($!)
 # The reverse proxy in front of the exporter (the Synology one, in the test).
 role nginx "nginx" 'RUN ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log
