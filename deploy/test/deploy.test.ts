@@ -424,6 +424,9 @@ describe('the front door: the web UI behind the reverse proxy', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
     const polls: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
     page.on('request', (request) => {
       if (request.url().includes('/api/agent-office/nodes')) polls.push(request.url());
     });
