@@ -213,11 +213,18 @@ describe('the images', () => {
     // The exporter and alerting answer their /healthz; the simulator has no port to ask.
     expect(config?.Config.Healthcheck?.Test?.[0]).toBe(service === 'simulator' ? 'NONE' : 'CMD');
 
+    // Dev-only: a devDependency of the root, core or the service that none of them needs at run
+    // time (the exporter's tests declare ioredis, which core depends on).
     const devDependencies = new Set<string>();
+    const dependencies = new Set<string>();
     for (const manifest of ['package.json', 'core/package.json', `${service}/package.json`]) {
-      const { devDependencies: dev = {} } = JSON.parse(readFileSync(join(ROOT, manifest), 'utf8'));
+      const { devDependencies: dev = {}, dependencies: prod = {} } = JSON.parse(
+        readFileSync(join(ROOT, manifest), 'utf8'),
+      );
       for (const name of Object.keys(dev)) devDependencies.add(name);
+      for (const name of Object.keys(prod)) dependencies.add(name);
     }
+    for (const name of dependencies) devDependencies.delete(name);
     for (const name of ['typescript', 'vite', 'vitest', '@biomejs/biome', 'tsx']) {
       devDependencies.add(name);
     }
