@@ -89,9 +89,15 @@ async function alertState(name: string): Promise<string | undefined> {
   return data.alerts.find((alert) => alert.labels.alertname === name)?.state;
 }
 
-/** How many messages name `[worker]` after `prefix` (🔴 down, 🟢 recovered). */
+/**
+ * How many messages announce `worker` on a line marked `prefix` (🔴 down, 🟢 recovered): its own
+ * line (`🔴 [name] …`) or a host's, which lists the workers it groups (`🔴 [windows] … : a, b`).
+ */
 function count(prefix: string, worker: string): number {
-  return telegram.sent.filter((m) => m.text.includes(`${prefix} [${worker}]`)).length;
+  const named = new RegExp(`(^|[\\s\\[,:])${worker}($|[\\s\\],(<])`);
+  return telegram.sent.filter((m) =>
+    m.text.split('\n').some((line) => line.includes(prefix) && named.test(line)),
+  ).length;
 }
 
 async function allHealthy(): Promise<ContainerState[]> {
