@@ -49,6 +49,7 @@ export class AlertChecker {
   private ownState: AlertState | null = null;
   private silences: Silences = {};
   private latestDocument: StatusDocument | null = null;
+  private knownPolicy: string | null = null;
 
   constructor(private readonly options: AlertCheckerOptions) {}
 
@@ -66,6 +67,7 @@ export class AlertChecker {
     const { source, metrics, logger } = this.options;
     const document = await source.collect();
     this.latestDocument = document;
+    this.watchEvictionPolicy(document);
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt += 1) {
       const outcome = await this.settle(document);
       if (!outcome) continue;
@@ -78,6 +80,27 @@ export class AlertChecker {
     metrics.checks.inc({ result: 'error' });
     logger.warn('alert state kept changing under this check; skipped it');
     return null;
+  }
+
+  /**
+   * Says at start (the first check), and whenever it changes, whether Redis may evict heartbeats:
+   * under allkeys-* any key goes, under volatile-* keys with a TTL, which heartbeats all have.
+   */
+  private watchEvictionPolicy(document: StatusDocument): void {
+    const policy = document.redis_maxmemory_policy;
+    if (policy === null || policy === this.knownPolicy) return;
+    this.knownPolicy = policy;
+    const risky = /^(allkeys|volatile)-/.test(policy);
+    this.options.metrics.evictionRisk.set(risky ? 1 : 0);
+    const context = { policy, maxmemoryBytes: document.redis_maxmemory_bytes };
+    if (risky) {
+      this.options.logger.warn(
+        context,
+        'Redis may evict heartbeats under memory pressure (maxmemory-policy); evicted heartbeats are told as one "Redis is evicting keys" problem, but use noeviction for the fleet Redis',
+      );
+    } else {
+      this.options.logger.info(context, 'Redis does not evict keys (maxmemory-policy)');
+    }
   }
 
   /** Evaluates and commits once; null when another writer got there first. */

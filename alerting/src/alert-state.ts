@@ -53,6 +53,10 @@ export interface WorkerAlertState {
   silence: SilenceWatch | null;
   /** No down alert before this time: the workers re-beat after Redis comes back. */
   graceUntil: number | null;
+  /** "heartbeat stale" was announced and not yet resolved. */
+  staleNotified: boolean;
+  /** "job stuck" was announced and not yet resolved. */
+  jobStuckNotified: boolean;
   /** Dead-letter count last announced; 0 means armed. */
   deadLetterReported: number;
   /** When dead letters were last announced, for the update window. */
@@ -69,6 +73,8 @@ export interface RedisAlertState {
   /** When the outage was last announced (down or reminder). */
   notifiedAt: number | null;
   lastError: string | null;
+  /** Since when Redis has been evicting keys (announced as one problem); null when it is not. */
+  evictingSince: number | null;
   checkedAt: number;
 }
 
@@ -82,7 +88,14 @@ export interface AlertState {
 export function initialAlertState(now: number): AlertState {
   return {
     rev: 0,
-    redis: { status: 'up', failingSince: null, notifiedAt: null, lastError: null, checkedAt: now },
+    redis: {
+      status: 'up',
+      failingSince: null,
+      notifiedAt: null,
+      lastError: null,
+      evictingSince: null,
+      checkedAt: now,
+    },
     workers: {},
   };
 }

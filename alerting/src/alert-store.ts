@@ -45,12 +45,22 @@ const CLAIM_SCAN_LIMIT = 200;
 /** Messages Telegram refused for good are kept this deep for inspection. */
 const FAILED_KEEP = 100;
 
+// A sequence that vanished (evicted under allkeys-*) restarts above the newest message waiting,
+// so that no id is reused and the order per chat holds.
+const RESTORE_SEQUENCE = (queue: string, sequence: string) => `
+if redis.call('EXISTS', ${sequence}) == 0 then
+  local newest = redis.call('ZRANGE', ${queue}, -1, -1, 'WITHSCORES')
+  if newest[2] then redis.call('SET', ${sequence}, newest[2]) end
+end
+`;
+
 const COMMIT = {
   numberOfKeys: 4,
   lua: `
 local current = redis.call('HGET', KEYS[1], 'rev') or '0'
 if current ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'format', ARGV[3], 'json', ARGV[4])
+${RESTORE_SEQUENCE('KEYS[2]', 'KEYS[4]')}
 for i = 5, #ARGV do
   local id = redis.call('INCR', KEYS[4])
   redis.call('HSET', KEYS[3], id, ARGV[i])
@@ -63,6 +73,7 @@ return 1
 const ENQUEUE = {
   numberOfKeys: 3,
   lua: `
+${RESTORE_SEQUENCE('KEYS[1]', 'KEYS[3]')}
 for i = 1, #ARGV do
   local id = redis.call('INCR', KEYS[3])
   redis.call('HSET', KEYS[2], id, ARGV[i])

@@ -78,6 +78,12 @@ export class AlertingMetrics {
     registers: [this.registry],
   });
 
+  readonly evictionRisk = new Gauge({
+    name: 'fleet_alerting_redis_eviction_risk',
+    help: "1 when Redis's maxmemory-policy can evict heartbeats (allkeys-*, or volatile-*: heartbeats have a TTL); 0 with noeviction.",
+    registers: [this.registry],
+  });
+
   readonly workersDown = new Gauge({
     name: 'fleet_alerting_workers_down',
     help: 'Workers announced as down and not yet recovered.',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   Collector,
+  type CollectorOptions,
   createLogger,
   createRedisClient,
   DEFAULT_FLEET,
@@ -34,6 +35,8 @@ export interface AlertingOptions extends Partial<AlertingConfig> {
   now?: () => number;
   /** This replica's id in leases and claims. @defaultValue host, pid and a random suffix */
   replicaId?: string;
+  /** Timings of the status document it reads, shortened by tests. @defaultValue the Collector's */
+  collector?: Pick<CollectorOptions, 'heartbeatStaleAfterS' | 'evictingHoldS'>;
 }
 
 export interface AlertingService {
@@ -112,13 +115,14 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
   const chatIds = telegram?.chatIds ?? ['log'];
 
   const collector = new Collector({
+    heartbeatStaleAfterS: settings.heartbeatStaleAfterS,
+    stuckAfterS: settings.jobStuckAfterS,
+    unlistedForgetAfterS: settings.unlistedForgetAfterS,
+    ...options.collector,
     redis,
     fleet,
     now,
     logger,
-    heartbeatStaleAfterS: settings.heartbeatStaleAfterS,
-    stuckAfterS: settings.jobStuckAfterS,
-    unlistedForgetAfterS: settings.unlistedForgetAfterS,
   });
   const checker = new AlertChecker({
     source: collector,

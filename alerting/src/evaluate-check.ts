@@ -49,6 +49,22 @@ export type AlertEvent =
   | { type: 'dead_letter'; worker: string; count: number; previous: number }
   | { type: 'queue_stuck'; worker: string; depth: number; stuckForMs: number }
   | { type: 'queue_moving'; worker: string; depth: number }
+  | {
+      /** The key is there (alive) but its `ts` stopped moving: the document flags it stale. */
+      type: 'heartbeat_stale';
+      worker: string;
+      lastBeatSeenAt: number | null;
+    }
+  | { type: 'heartbeat_fresh'; worker: string }
+  | {
+      /** Busy without progress, or an in-flight item unchanged, for the worker's stuck time. */
+      type: 'job_stuck';
+      worker: string;
+      stuckSince: number | null;
+    }
+  | { type: 'job_moving'; worker: string }
+  | { type: 'redis_evicting'; policy: string | null }
+  | { type: 'redis_evicting_over'; evictingForMs: number }
   | { type: 'redis_down'; error: string | null; downSince: number }
   | { type: 'redis_still_down'; error: string | null; downForMs: number }
   | { type: 'redis_restored'; downForMs: number };
@@ -64,6 +80,12 @@ const EVENT_TYPES: Record<AlertEventType, true> = {
   dead_letter: true,
   queue_stuck: true,
   queue_moving: true,
+  heartbeat_stale: true,
+  heartbeat_fresh: true,
+  job_stuck: true,
+  job_moving: true,
+  redis_evicting: true,
+  redis_evicting_over: true,
   redis_down: true,
   redis_still_down: true,
   redis_restored: true,
@@ -95,7 +117,13 @@ export function evaluateCheck(
 ): CheckOutcome {
   const events: AlertEvent[] = [];
   const announce: AlertEvent[] = [];
-  const redis = evaluateRedis(previous.redis, document, now, rules, events);
+  const redis = evaluateEviction(
+    previous.redis,
+    evaluateRedis(previous.redis, document, now, rules, events),
+    document,
+    now,
+    events,
+  );
   settleRedisSilence(
     previous.redis,
     redis,
@@ -116,7 +144,11 @@ export function evaluateCheck(
         workers[worker.name] = firstSight(worker, document.paused, now, rules);
         continue;
       }
-      if (wasFailing) entry = { ...entry, graceUntil: now + rules.bootGraceMs };
+      // After an outage, and while Redis evicts keys, a vanished heartbeat is no dead worker yet:
+      // the workers get the boot grace to beat again.
+      if (wasFailing || redis.evictingSince !== null) {
+        entry = { ...entry, graceUntil: now + rules.bootGraceMs };
+      }
       const found: AlertEvent[] = [];
       const evaluated = evaluateWorker(entry, worker, document.paused, now, rules, found);
       events.push(...found);
@@ -152,7 +184,14 @@ function evaluateRedis(
     if (previous.status === 'down') {
       events.push({ type: 'redis_restored', downForMs: now - (previous.failingSince ?? now) });
     }
-    return { status: 'up', failingSince: null, notifiedAt: null, lastError: null, checkedAt: now };
+    return {
+      status: 'up',
+      failingSince: null,
+      notifiedAt: null,
+      lastError: null,
+      evictingSince: previous.evictingSince ?? null,
+      checkedAt: now,
+    };
   }
   const failingSince = previous.failingSince ?? now;
   const error = document.redis_error;
@@ -161,13 +200,44 @@ function evaluateRedis(
       return { ...previous, failingSince, lastError: error, checkedAt: now };
     }
     events.push({ type: 'redis_down', error, downSince: failingSince });
-    return { status: 'down', failingSince, notifiedAt: now, lastError: error, checkedAt: now };
+    return {
+      ...previous,
+      status: 'down',
+      failingSince,
+      notifiedAt: now,
+      lastError: error,
+      checkedAt: now,
+    };
   }
   if (reminderDue(previous.notifiedAt, now, rules)) {
     events.push({ type: 'redis_still_down', error, downForMs: now - failingSince });
     return { ...previous, notifiedAt: now, lastError: error, checkedAt: now };
   }
   return { ...previous, lastError: error, checkedAt: now };
+}
+
+/**
+ * Redis evicting keys (maxmemory) is one problem, announced once and resolved once: the
+ * heartbeats it evicts are not announced as dead workers meanwhile.
+ */
+function evaluateEviction(
+  previous: RedisAlertState,
+  next: RedisAlertState,
+  document: StatusDocument,
+  now: number,
+  events: AlertEvent[],
+): RedisAlertState {
+  const since = previous.evictingSince ?? null;
+  if (!document.redis_ok) return { ...next, evictingSince: since };
+  if (document.redis_evicting && since === null) {
+    events.push({ type: 'redis_evicting', policy: document.redis_maxmemory_policy });
+    return { ...next, evictingSince: now };
+  }
+  if (!document.redis_evicting && since !== null) {
+    events.push({ type: 'redis_evicting_over', evictingForMs: now - since });
+    return { ...next, evictingSince: null };
+  }
+  return { ...next, evictingSince: since };
 }
 
 /**
@@ -280,13 +350,16 @@ function firstSight(
     changingSince: null,
     downSince: worker.alive ? null : now,
     lastBeatAt: worker.last_beat_at,
-    lastBeatSeenAt: worker.last_beat_at === null ? null : now,
+    lastBeatSeenAt: seenAt(worker) ?? (worker.last_beat_at === null ? null : now),
     notifiedAt: null,
     downAnnounced: false,
     silence: null,
     graceUntil: null,
     deadLetterReported: worker.dead_letter,
     deadLetterNotifiedAt: null,
+    // Already stale or stuck at first sight is a baseline too, but still worth one message.
+    staleNotified: false,
+    jobStuckNotified: false,
     stuck: evaluateStuck(null, worker, paused, now, rules, []),
     checkedAt: now,
   };
@@ -305,14 +378,58 @@ function evaluateWorker(
   const next: WorkerAlertState = {
     ...evaluateLiveness(previous, worker, now, rules, events),
     lastBeatAt: worker.last_beat_at ?? previous.lastBeatAt,
-    lastBeatSeenAt: beat ? now : previous.lastBeatSeenAt,
+    lastBeatSeenAt: seenAt(worker) ?? (beat ? now : previous.lastBeatSeenAt),
     checkedAt: now,
   };
+  next.staleNotified = evaluateFlag(
+    previous.staleNotified,
+    worker.alive && worker.heartbeat_stale,
+    worker.alive,
+    () => ({ type: 'heartbeat_stale', worker: worker.name, lastBeatSeenAt: next.lastBeatSeenAt }),
+    () => ({ type: 'heartbeat_fresh', worker: worker.name }),
+    events,
+  );
+  next.jobStuckNotified = evaluateFlag(
+    previous.jobStuckNotified,
+    worker.alive && worker.job_stuck,
+    worker.alive,
+    () => ({ type: 'job_stuck', worker: worker.name, stuckSince: parseTime(worker.stuck_since) }),
+    () => ({ type: 'job_moving', worker: worker.name }),
+    events,
+  );
   const deadLetters = evaluateDeadLetters(previous, worker, now, rules, events);
   next.deadLetterReported = deadLetters.reported;
   next.deadLetterNotifiedAt = deadLetters.notifiedAt;
   next.stuck = evaluateStuck(previous.stuck, worker, paused, now, rules, events);
   return next;
+}
+
+/** When the monitor first saw the current `ts`, as the document says (its own clock). */
+function seenAt(worker: WorkerStatus): number | null {
+  return parseTime(worker.last_beat_seen_at);
+}
+
+function parseTime(iso: string | null): number | null {
+  const time = iso === null ? Number.NaN : Date.parse(iso);
+  return Number.isNaN(time) ? null : time;
+}
+
+/**
+ * A problem the document flags (stale heartbeat, stuck job): announced once when it appears,
+ * and resolved once when it goes while the worker lives; a worker that died is told by its
+ * "down", so the flag just clears.
+ */
+function evaluateFlag(
+  notified: boolean | undefined,
+  flagged: boolean,
+  alive: boolean,
+  raised: () => AlertEvent,
+  resolved: () => AlertEvent,
+  events: AlertEvent[],
+): boolean {
+  if (flagged && !notified) events.push(raised());
+  else if (!flagged && notified && alive) events.push(resolved());
+  return flagged;
 }
 
 function evaluateLiveness(

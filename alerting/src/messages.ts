@@ -31,6 +31,14 @@ const TEXTS = {
     queueStuck: (name: string, depth: number, duration: string) =>
       `⏳ [${name}] 큐 정체: 대기 ${depth}건, ${duration}째 줄지 않음`,
     queueMoving: (name: string, depth: number) => `▶️ [${name}] 큐 처리 재개 (대기 ${depth}건)`,
+    heartbeatStale: (name: string, duration: string) =>
+      `⚠️ [${name}] 하트비트 멈춤: 키는 남아 있지만 ${duration}째 갱신 없음`,
+    heartbeatFresh: (name: string) => `✅ [${name}] 하트비트 다시 갱신됨`,
+    jobStuck: (name: string, duration: string) => `🧊 [${name}] 작업 멈춤: ${duration}째 진행 없음`,
+    jobMoving: (name: string) => `▶️ [${name}] 작업 다시 진행`,
+    redisEvicting: (policy: string) =>
+      `⚠️ Redis가 키를 내보내는 중 (maxmemory, ${policy}): 사라진 하트비트를 워커 다운으로 알리지 않음`,
+    redisEvictingOver: (duration: string) => `✅ Redis 키 내보내기 멈춤 (${duration} 동안)`,
     redisDown: '🚨 모니터가 Redis를 읽을 수 없음',
     redisError: (error: string) => `오류: ${error}`,
     redisStillDown: (duration: string) => `🔁 Redis 여전히 연결 안 됨 (${duration}째)`,
@@ -57,6 +65,15 @@ const TEXTS = {
       `⏳ [${name}] queue stuck: ${depth} waiting, not falling for ${duration}`,
     queueMoving: (name: string, depth: number) =>
       `▶️ [${name}] queue moving again (${depth} waiting)`,
+    heartbeatStale: (name: string, duration: string) =>
+      `⚠️ [${name}] heartbeat stale: the key is there but has not changed for ${duration}`,
+    heartbeatFresh: (name: string) => `✅ [${name}] heartbeat moving again`,
+    jobStuck: (name: string, duration: string) =>
+      `🧊 [${name}] job stuck: no progress for ${duration}`,
+    jobMoving: (name: string) => `▶️ [${name}] job moving again`,
+    redisEvicting: (policy: string) =>
+      `⚠️ Redis is evicting keys (maxmemory, ${policy}): vanished heartbeats are not announced as dead workers`,
+    redisEvictingOver: (duration: string) => `✅ Redis stopped evicting keys (after ${duration})`,
     redisDown: '🚨 The monitor cannot read Redis',
     redisError: (error: string) => `error: ${error}`,
     redisStillDown: (duration: string) => `🔁 Redis still unreachable (${duration})`,
@@ -108,6 +125,22 @@ function eventLines(event: AlertEvent, now: number, lang: Lang): string[] {
       return [`<b>${t.queueStuck(name, event.depth, duration(event.stuckForMs))}</b>`];
     case 'queue_moving':
       return [t.queueMoving(name, event.depth)];
+    case 'heartbeat_stale':
+      return [
+        `<b>${t.heartbeatStale(name, duration(event.lastBeatSeenAt === null ? 0 : now - event.lastBeatSeenAt))}</b>`,
+      ];
+    case 'heartbeat_fresh':
+      return [t.heartbeatFresh(name)];
+    case 'job_stuck':
+      return [
+        `<b>${t.jobStuck(name, duration(event.stuckSince === null ? 0 : now - event.stuckSince))}</b>`,
+      ];
+    case 'job_moving':
+      return [t.jobMoving(name)];
+    case 'redis_evicting':
+      return [`<b>${t.redisEvicting(escapeHtml(clip(event.policy ?? '?', MAX_NAME_CHARS)))}</b>`];
+    case 'redis_evicting_over':
+      return [`<b>${t.redisEvictingOver(duration(event.evictingForMs))}</b>`];
     case 'redis_down':
       return [
         `<b>${t.redisDown}</b>`,

@@ -19,7 +19,7 @@ const RULES: CheckRules = {
  */
 type Step = [
   atS: number,
-  observed: WorkerSketch[] | 'redis-down',
+  observed: WorkerSketch[] | 'redis-down' | { evicting: WorkerSketch[] },
   expected: string[],
   silences?: Record<string, number>,
 ];
@@ -46,6 +46,15 @@ function summarize(event: AlertEvent): string {
       return `stuck:${event.worker}:${event.depth}`;
     case 'queue_moving':
       return `moving:${event.worker}:${event.depth}`;
+    case 'heartbeat_stale':
+    case 'heartbeat_fresh':
+    case 'job_stuck':
+    case 'job_moving':
+      return `${event.type}:${event.worker}`;
+    case 'redis_evicting':
+      return `redis_evicting:${event.policy}`;
+    case 'redis_evicting_over':
+      return `redis_evicting_over:${event.evictingForMs / 1000}s`;
     case 'redis_down':
       return 'redis_down';
     case 'redis_still_down':
@@ -60,14 +69,17 @@ function run(steps: Step[], rules: CheckRules): { events: string[][]; state: Ale
   const events: string[][] = [];
   for (const [atS, observed, , silences = {}] of steps) {
     // A live worker's `ts` moves with every beat, unless the case says otherwise.
+    const evicting = typeof observed === 'object' && 'evicting' in observed;
+    const sketches = evicting ? observed.evicting : observed;
     const document =
-      observed === 'redis-down'
+      sketches === 'redis-down'
         ? statusDocument([], { redisOk: false })
         : statusDocument(
-            observed.map((worker) => ({
+            sketches.map((worker) => ({
               lastBeatAt: new Date(atS * 1000).toISOString(),
               ...worker,
             })),
+            { evicting },
           );
     const until = Object.fromEntries(
       Object.entries(silences).map(([target, untilS]) => [target, untilS * 1000]),
@@ -280,6 +292,51 @@ describe('evaluateCheck', () => {
         [70, 'redis-down', ['redis_down']],
         [80, 'redis-down', [], { all: 1000 }],
         [90, [up('a')], ['redis_restored:30s'], { all: 1000 }],
+      ],
+    ],
+    [
+      'a stale heartbeat (the key stays, its ts does not move) is told once, and when it moves again',
+      {},
+      [
+        [0, [up('a')], []],
+        [60, [up('a', { stale: true })], ['heartbeat_stale:a']],
+        [120, [up('a', { stale: true })], []],
+        [180, [up('a')], ['heartbeat_fresh:a']],
+        [240, [up('a', { stale: true })], ['heartbeat_stale:a']],
+        [300, [dead('a')], ['down:a']],
+      ],
+    ],
+    [
+      'a stuck job is told once, and when it moves again',
+      {},
+      [
+        [0, [up('a')], []],
+        [60, [up('a', { jobStuckSince: new Date(0).toISOString() })], ['job_stuck:a']],
+        [120, [up('a', { jobStuckSince: new Date(0).toISOString() })], []],
+        [180, [up('a')], ['job_moving:a']],
+      ],
+    ],
+    [
+      'Redis evicting keys: one problem, no "down" for the heartbeats it took, resolved once',
+      {},
+      [
+        [0, [up('a'), up('b')], []],
+        [60, { evicting: [dead('a'), up('b')] }, ['redis_evicting:allkeys-lru']],
+        [120, { evicting: [dead('a'), up('b')] }, []],
+        [180, [up('a'), up('b')], ['redis_evicting_over:120s']],
+        // Gone after the evictions and their grace: a real death.
+        [240, [up('a'), dead('b')], ['down:b']],
+      ],
+    ],
+    [
+      'a worker that stays gone after the evictions is announced once the grace is over',
+      {},
+      [
+        [0, [up('a')], []],
+        [60, { evicting: [dead('a')] }, ['redis_evicting:allkeys-lru']],
+        [120, [dead('a')], ['redis_evicting_over:60s']],
+        [140, [dead('a')], []],
+        [200, [dead('a')], ['down:a']],
       ],
     ],
     [

@@ -211,6 +211,8 @@ describe('renderAlertMessages', () => {
         graceUntil: null,
         deadLetterReported: 0,
         deadLetterNotifiedAt: null,
+        staleNotified: false,
+        jobStuckNotified: false,
         stuck: null,
         checkedAt: NOW,
       };
@@ -332,6 +334,8 @@ function downEntry() {
     graceUntil: null,
     deadLetterReported: 0,
     deadLetterNotifiedAt: null,
+    staleNotified: false,
+    jobStuckNotified: false,
     stuck: null,
     checkedAt: NOW,
   };

@@ -10,6 +10,10 @@ export interface WorkerSketch {
   state?: string;
   inFleet?: boolean;
   lastBeatAt?: string;
+  /** The document flags the heartbeat stale. */
+  stale?: boolean;
+  /** The document flags a stuck job, stuck since this ISO time. */
+  jobStuckSince?: string;
 }
 
 export function workerStatus(sketch: WorkerSketch): WorkerStatus {
@@ -35,17 +39,17 @@ export function workerStatus(sketch: WorkerSketch): WorkerStatus {
     clock_skew_s: null,
     heartbeat_invalid_fields: [],
     last_beat_seen_at: null,
-    heartbeat_stale: false,
-    job_stuck: false,
+    heartbeat_stale: sketch.stale ?? false,
+    job_stuck: sketch.jobStuckSince !== undefined,
     busy_since: null,
-    stuck_since: null,
+    stuck_since: sketch.jobStuckSince ?? null,
     stuck_after_s: 1800,
   };
 }
 
 export function statusDocument(
   workers: WorkerSketch[],
-  options: { redisOk?: boolean; paused?: boolean; redisError?: string } = {},
+  options: { redisOk?: boolean; paused?: boolean; redisError?: string; evicting?: boolean } = {},
 ): StatusDocument {
   const redisOk = options.redisOk ?? true;
   return {
@@ -62,9 +66,9 @@ export function statusDocument(
     scan: null,
     heartbeat_stale_after_s: 135,
     redis_evicted_keys: null,
-    redis_maxmemory_policy: null,
+    redis_maxmemory_policy: options.evicting ? 'allkeys-lru' : null,
     redis_maxmemory_bytes: null,
-    redis_evicting: false,
+    redis_evicting: options.evicting ?? false,
     redis_last_eviction_at: null,
     unlisted_workers: {
       count: 0,
