@@ -29,6 +29,8 @@ describe('loadFleet', () => {
         queue: 'queue:gpu-render',
         link: { from: 'nas', to: 'gpu-render', type: 'redis-queue' },
         stuckAfterS: 7200,
+        takeFrom: 'right',
+        retryTo: 'front',
       },
       {
         name: 'bot',
@@ -37,8 +39,21 @@ describe('loadFleet', () => {
         queue: null,
         link: { from: 'bot', to: 'nas-stock', type: 'http-pull' },
         stuckAfterS: null,
+        takeFrom: 'right',
+        retryTo: 'front',
       },
     ]);
+  });
+
+  it('reads which end workers take from and where retries go', () => {
+    const path = file(
+      'fleet.yml',
+      'workers:\n  - name: r\n    kind: render\n    take_from: left\n    retry_to: back\n',
+    );
+    expect(loadFleet(path).workers[0]).toMatchObject({ takeFrom: 'left', retryTo: 'back' });
+    expect(() =>
+      loadFleet(file('bad-end.yml', 'workers:\n  - name: r\n    kind: render\n    retry_to: middle\n')),
+    ).toThrow(/retry_to/);
   });
 
   it('reads JSON', () => {

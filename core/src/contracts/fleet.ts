@@ -26,6 +26,10 @@ const WorkerSpecInputSchema = z.strictObject({
   link: LinkSpecSchema.nullable().optional(),
   /** Busy this long without progress (or an in-flight list unchanged this long) = job stuck. */
   stuck_after_s: z.number().int().positive().optional(),
+  /** The end of the queue the workers take jobs from (`BLMOVE queue … RIGHT …`). */
+  take_from: z.enum(['left', 'right']).default('right'),
+  /** Where a requeued dead letter goes: `front` = the end workers take from (next), `back` = last. */
+  retry_to: z.enum(['front', 'back']).default('front'),
 });
 
 /** A fleet file: which workers exist and how the panel draws them. */
@@ -65,6 +69,10 @@ export interface WorkerSpec {
   link: LinkSpec | null;
   /** Its stuck threshold; null = the collector's default. */
   stuckAfterS: number | null;
+  /** The end of its queue the worker takes jobs from. @defaultValue `'right'` */
+  takeFrom: 'left' | 'right';
+  /** Where a requeued dead letter goes. @defaultValue `'front'` (taken next) */
+  retryTo: 'front' | 'back';
 }
 
 export interface Fleet {
@@ -77,7 +85,16 @@ export interface Fleet {
  */
 export function unlistedWorker(name: string, kind: WorkerSpec['kind']): WorkerSpec {
   const queue = WORKER_KIND_TABLE[kind].queue ? redisKeys.defaultQueue(name) : null;
-  return { name, kind, host: 'windows', queue, link: null, stuckAfterS: null };
+  return {
+    name,
+    kind,
+    host: 'windows',
+    queue,
+    link: null,
+    stuckAfterS: null,
+    takeFrom: 'right',
+    retryTo: 'front',
+  };
 }
 
 export class FleetConfigError extends Error {
@@ -106,6 +123,8 @@ export function parseFleet(input: unknown, source = 'fleet file'): Fleet {
           : worker.queue,
       link: worker.link === undefined ? defaultLinkOf(worker.kind, worker.name) : worker.link,
       stuckAfterS: worker.stuck_after_s ?? null,
+      takeFrom: worker.take_from,
+      retryTo: worker.retry_to,
     })),
   };
 }
