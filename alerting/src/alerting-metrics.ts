@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { BotCommand } from './bot-commands.js';
+import { DEAD_LETTER_ACTIONS, DEAD_LETTER_RESULTS } from './dead-letters/dead-letter-view.js';
 import { ALERT_EVENT_TYPES, type AlertEventType } from './evaluate-check.js';
 import { SEND_FAILURE_REASONS, type SendFailureReason } from './telegram-sender.js';
 
@@ -10,6 +11,7 @@ const COMMAND_LABELS: Record<BotCommand['name'] | 'ignored', true> = {
   silence: true,
   unsilence: true,
   usage: true,
+  dl: true,
   ignored: true,
 };
 const CHECK_RESULTS = ['ok', 'redis_down', 'error'] as const;
@@ -97,6 +99,13 @@ export class AlertingMetrics {
     registers: [this.registry],
   });
 
+  readonly deadLetterActions = new Counter({
+    name: 'fleet_alerting_deadletter_actions_total',
+    help: 'Dead-letter button actions (requeue, requeue_all, delete, purge), by result: done, already_done (a second press), already_gone (the item was removed meanwhile), refused (user not allowed), error.',
+    labelNames: ['action', 'result'] as const,
+    registers: [this.registry],
+  });
+
   /** @param outboxSize - counts the waiting messages when Prometheus scrapes. */
   constructor(outboxSize: () => Promise<number>) {
     this.outboxSize = new Gauge({
@@ -113,6 +122,9 @@ export class AlertingMetrics {
     for (const type of ALERT_EVENT_TYPES) this.events.inc({ type }, 0);
     for (const command of Object.keys(COMMAND_LABELS)) this.commands.inc({ command }, 0);
     for (const result of CHECK_RESULTS) this.checks.inc({ result }, 0);
+    for (const action of DEAD_LETTER_ACTIONS) {
+      for (const result of DEAD_LETTER_RESULTS) this.deadLetterActions.inc({ action, result }, 0);
+    }
   }
 
   countEvent(type: AlertEventType): void {

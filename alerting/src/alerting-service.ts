@@ -17,6 +17,8 @@ import { AlertingMetrics } from './alerting-metrics.js';
 import { CheckLoop } from './check-loop.js';
 import { CommandPoller } from './command-poller.js';
 import { type AlertingConfig, DEFAULTS } from './config.js';
+import { DeadLetterBot } from './dead-letters/dead-letter-bot.js';
+import { DeadLetterStore } from './dead-letters/dead-letter-store.js';
 import { closeServer, serverPort, startHttpServer } from './http-server.js';
 import { LeaderLease } from './leader-lease.js';
 import type { RenderedMessage } from './messages.js';
@@ -90,6 +92,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
   await waitForReady(redis, CONNECT_WAIT_MS);
 
   const store = new AlertStore(redis, settings.keyPrefix);
+  const deadLetters = new DeadLetterStore(redis, settings.keyPrefix, now);
   const metrics: AlertingMetrics = new AlertingMetrics(() => outbox.pendingCount());
   metrics.checkInterval.set(settings.intervalS);
   const api = telegram
@@ -188,6 +191,17 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
             scrub,
             snapshot: () => checker.snapshot(),
             reply,
+            deadLetters: new DeadLetterBot({
+              api,
+              store: deadLetters,
+              workers: fleet.workers,
+              allowedUserIds: settings.telegramAllowedUserIds ?? null,
+              requeueCap: settings.deadLetterRequeueCap,
+              lang: settings.lang,
+              logger,
+              metrics,
+              scrub,
+            }),
           });
           poller.start();
         }

@@ -14,6 +14,8 @@ export type BotCommand =
   | { name: 'help' }
   | { name: 'silence'; target: string; durationMs: number }
   | { name: 'unsilence'; target: string }
+  /** `/dl <worker>` or `/dl log`: dead letters (answered by dead-letters/dead-letter-bot.ts). */
+  | { name: 'dl'; args: string[] }
   /** A known command with bad arguments: answer with its usage. */
   | { name: 'usage'; command: 'silence' | 'unsilence' };
 
@@ -47,6 +49,8 @@ export function parseCommand(text: string, botUsername: string | null): BotComma
       if (!target || args.length > 1) return { name: 'usage', command: 'unsilence' };
       return { name: 'unsilence', target };
     }
+    case 'dl':
+      return { name: 'dl', args };
     default:
       return null;
   }
@@ -77,6 +81,7 @@ const REPLIES = {
       '/status — 현재 상태',
       '/silence &lt;워커|all&gt; &lt;기간&gt; — 알림 끄기 (예: 30m, 2h, 1d)',
       '/unsilence &lt;워커|all&gt; — 알림 다시 켜기',
+      '/dl &lt;워커&gt; — dead-letter 보기 · 재시도 (/dl log — 작업 기록)',
     ],
     omitted: (count: number) => `… 외 ${count}줄`,
   },
@@ -105,6 +110,7 @@ const REPLIES = {
       '/status — current status',
       '/silence &lt;worker|all&gt; &lt;duration&gt; — mute alerts (e.g. 30m, 2h, 1d)',
       '/unsilence &lt;worker|all&gt; — unmute',
+      '/dl &lt;worker&gt; — dead letters: see, requeue (/dl log — actions)',
     ],
     omitted: (count: number) => `… ${count} more lines`,
   },

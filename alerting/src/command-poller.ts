@@ -1,6 +1,6 @@
 import type { Logger } from '@fleet/core';
 import type { StatusDocument } from '@fleet/core/contracts';
-import { type Api, longPoll, type Update } from 'node-telegram-bot-api';
+import { type Api, type CallbackQuery, longPoll, type Update } from 'node-telegram-bot-api';
 import type { AlertState } from './alert-state.js';
 import type { AlertStore } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
@@ -13,6 +13,7 @@ import {
   renderUnsilenced,
   renderUsage,
 } from './bot-commands.js';
+import type { DeadLetterBot } from './dead-letters/dead-letter-bot.js';
 import type { Lang } from './lang.js';
 import type { RenderedMessage } from './messages.js';
 import { describeError, type Scrubber } from './scrub.js';
@@ -41,6 +42,8 @@ export interface CommandPollerOptions {
   snapshot: () => { document: StatusDocument | null; state: AlertState | null };
   /** Queues an answer to a chat (through the outbox). */
   reply: (chatId: string, message: RenderedMessage) => Promise<void>;
+  /** Answers `/dl` and its buttons. */
+  deadLetters: DeadLetterBot;
 }
 
 /**
@@ -80,7 +83,7 @@ export class CommandPoller {
           {
             offset: this.offset,
             timeout: pollTimeoutS,
-            allowedUpdates: ['message'],
+            allowedUpdates: ['message', 'callback_query'],
             onError: (error) =>
               logger.warn({ error: describeError(error, scrub) }, 'getUpdates failed; retrying'),
           },
@@ -114,6 +117,7 @@ export class CommandPoller {
 
   private async handle(update: Update, botUsername: string | null): Promise<void> {
     const { logger, metrics, scrub } = this.options;
+    if ('callback_query' in update) return this.handleCallback(update.callback_query);
     if (!('message' in update) || !update.message.text) return;
     const message = update.message;
     const text = update.message.text;
@@ -130,6 +134,10 @@ export class CommandPoller {
     metrics.commands.inc({ command: command.name });
     logger.info({ chatId: message.chat.id, command: command.name }, 'bot command');
     try {
+      if (command.name === 'dl') {
+        await this.options.deadLetters.command(String(message.chat.id), command.args);
+        return;
+      }
       await this.options.reply(String(message.chat.id), await this.execute(command));
     } catch (error) {
       logger.error(
@@ -139,8 +147,26 @@ export class CommandPoller {
     }
   }
 
+  /** A button press: only under a message in a configured chat (who may act is checked later). */
+  private async handleCallback(query: CallbackQuery): Promise<void> {
+    const { logger, scrub, api } = this.options;
+    try {
+      if (query.message && this.allowed(query.message.chat)) {
+        if (await this.options.deadLetters.callback(query)) return;
+      } else {
+        logger.warn(
+          { userId: query.from.id },
+          'ignored a button press outside the configured chats',
+        );
+      }
+      await api.answerCallbackQuery({ callback_query_id: query.id });
+    } catch (error) {
+      logger.error({ error: describeError(error, scrub) }, 'button press failed');
+    }
+  }
+
   private async execute(
-    command: NonNullable<ReturnType<typeof parseCommand>>,
+    command: Exclude<NonNullable<ReturnType<typeof parseCommand>>, { name: 'dl' }>,
   ): Promise<RenderedMessage> {
     const { store, lang, now, workers } = this.options;
     switch (command.name) {

@@ -81,6 +81,19 @@ function chatIds(value: string): string[] {
   return ids;
 }
 
+function userIds(value: string): number[] {
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0) throw new InvalidArgumentError('expected at least one user id.');
+  const bad = ids.find((id) => !/^\d{1,20}$/.test(id));
+  if (bad !== undefined) {
+    throw new InvalidArgumentError(`"${bad}" is not a Telegram user id (a positive number).`);
+  }
+  return ids.map(Number);
+}
+
 function keyPrefix(value: string): string {
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(value)) {
     throw new InvalidArgumentError('letters, digits and "_.:-" only, 1 to 64 characters.');
@@ -135,6 +148,20 @@ export const SETTINGS = {
     default: 30,
     parse: integer(1, 50),
     help: 'long-poll wait of `getUpdates` for commands (1–50)',
+  }),
+  telegramAllowedUserIds: setting({
+    flag: '--telegram-allowed-user-ids <ids>',
+    env: 'TELEGRAM_ALLOWED_USER_IDS',
+    defaultText: 'unset = `/dl` read-only',
+    parse: userIds,
+    help: 'Telegram user ids (not chat ids), comma-separated, who may requeue, delete and purge dead letters with `/dl` buttons',
+  }),
+  deadLetterRequeueCap: setting({
+    flag: '--deadletter-requeue-cap <count>',
+    env: 'ALERT_DEADLETTER_REQUEUE_CAP',
+    default: 100,
+    parse: integer(1, 10_000),
+    help: 'dead letters one "requeue all" press moves at most (the answer says how many are left)',
   }),
   intervalS: setting({
     flag: '--interval-s <seconds>',

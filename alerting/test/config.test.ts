@@ -58,6 +58,8 @@ describe('loadConfig', () => {
       intervalS: 60,
       deadLetterThreshold: 1,
       deadLetterWindowS: 900,
+      telegramAllowedUserIds: undefined,
+      deadLetterRequeueCap: 100,
       bootGraceS: 90,
       lang: 'ko',
       port: 8791,
@@ -137,6 +139,12 @@ describe('loadConfig', () => {
     ],
     ['English', { ALERT_LANG: 'en' }, [], { lang: 'en' }],
     [
+      'who may act on dead letters, and the requeue cap',
+      { TELEGRAM_ALLOWED_USER_IDS: '4242, 17', ALERT_DEADLETTER_REQUEUE_CAP: '25' },
+      [],
+      { telegramAllowedUserIds: [4242, 17], deadLetterRequeueCap: 25 },
+    ],
+    [
       'a fleet file',
       { FLEET_CONFIG: fleetFile },
       [],
@@ -195,6 +203,11 @@ describe('loadConfig', () => {
     ],
     [{ FLEET_CONFIG: join(dir, 'missing.yaml') }, /FLEET_CONFIG/],
     [{ ALERT_KEY_PREFIX: 'has space' }, /ALERT_KEY_PREFIX/],
+    [
+      { TELEGRAM_ALLOWED_USER_IDS: '@operator' },
+      /TELEGRAM_ALLOWED_USER_IDS.*"@operator" is not a Telegram user id/,
+    ],
+    [{ ALERT_DEADLETTER_REQUEUE_CAP: '0' }, /ALERT_DEADLETTER_REQUEUE_CAP/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ TELEGRAM_POLL_TIMEOUT_S: '90' }, /TELEGRAM_POLL_TIMEOUT_S/],
   ])('refuses %j naming the variable', (env, message) => {

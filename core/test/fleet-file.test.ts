@@ -52,7 +52,9 @@ describe('loadFleet', () => {
     );
     expect(loadFleet(path).workers[0]).toMatchObject({ takeFrom: 'left', retryTo: 'back' });
     expect(() =>
-      loadFleet(file('bad-end.yml', 'workers:\n  - name: r\n    kind: render\n    retry_to: middle\n')),
+      loadFleet(
+        file('bad-end.yml', 'workers:\n  - name: r\n    kind: render\n    retry_to: middle\n'),
+      ),
     ).toThrow(/retry_to/);
   });
 

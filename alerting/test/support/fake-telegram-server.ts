@@ -12,6 +12,26 @@ export interface SentMessage {
   text: string;
   parseMode: string | null;
   at: number;
+  messageId: number;
+  /** The inline keyboard, when the message had one. */
+  replyMarkup: InlineKeyboard | null;
+}
+
+export interface InlineKeyboard {
+  inline_keyboard: { text: string; callback_data: string }[][];
+}
+
+/** A message as it is now (after its edits). */
+export interface LiveMessage {
+  chatId: string;
+  text: string;
+  replyMarkup: InlineKeyboard | null;
+}
+
+export interface CallbackAnswer {
+  callbackQueryId: string;
+  text: string | null;
+  showAlert: boolean;
 }
 
 export interface RecordedRequest {
@@ -84,8 +104,17 @@ export class FakeTelegramServer {
   /** `getUpdates` calls cut short by a newer one (Telegram's 409 Conflict). */
   conflicts = 0;
   private readonly failures = new Map<string, ScriptedFailure[]>();
-  private readonly updates: { update_id: number; message: unknown }[] = [];
-  private readonly confirmed: { update_id: number; message: unknown }[] = [];
+  /** Every message by id, as edited since. */
+  readonly live = new Map<number, LiveMessage>();
+  /** Accepted `editMessageText` calls, in order. */
+  readonly edits: (LiveMessage & { messageId: number })[] = [];
+  /** Accepted `answerCallbackQuery` calls, in order. */
+  readonly answers: CallbackAnswer[] = [];
+  /** Callback queries pushed and not answered yet (Telegram accepts one answer each). */
+  private readonly openQueries = new Set<string>();
+  private nextQueryId = 1;
+  private readonly updates: ({ update_id: number } & Record<string, unknown>)[] = [];
+  private readonly confirmed: ({ update_id: number } & Record<string, unknown>)[] = [];
   private nextUpdateId = 1000;
   private nextMessageId = 1;
   private poll: PendingPoll | undefined;
@@ -148,6 +177,59 @@ export class FakeTelegramServer {
       },
     });
     this.answerPoll();
+  }
+
+  /**
+   * A user presses the inline button with `data` under message `messageId`; the bot sees a
+   * callback_query through getUpdates. Returns the query id its answer must name.
+   */
+  pushCallback(
+    messageId: number,
+    data: string,
+    user: { id: number; username?: string } = { id: 4242, username: 'operator' },
+  ): string {
+    const message = this.live.get(messageId);
+    if (!message) throw new Error(`no message ${messageId} to press a button under`);
+    const buttons = message.replyMarkup?.inline_keyboard.flat() ?? [];
+    if (!buttons.some((button) => button.callback_data === data)) {
+      throw new Error(`message ${messageId} has no button ${data}`);
+    }
+    const id = String(this.nextQueryId++);
+    this.openQueries.add(id);
+    this.updates.push({
+      update_id: this.nextUpdateId++,
+      callback_query: {
+        id,
+        from: {
+          id: user.id,
+          is_bot: false,
+          first_name: 'User',
+          ...(user.username ? { username: user.username } : {}),
+        },
+        message: {
+          message_id: messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(message.chatId), type: 'private' },
+          text: message.text,
+        },
+        chat_instance: 'test',
+        data,
+      },
+    });
+    this.answerPoll();
+    return id;
+  }
+
+  /** Resolves once `predicate` holds over the callback answers, or fails after `timeoutMs`. */
+  async waitForAnswer(queryId: string, timeoutMs = 5000): Promise<CallbackAnswer> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = this.answers.find((a) => a.callbackQueryId === queryId);
+      if (answer) return answer;
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for the answer to query ${queryId}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /**
@@ -239,6 +321,10 @@ export class FakeTelegramServer {
           });
         case 'sendMessage':
           return this.sendMessage(params, respond);
+        case 'editMessageText':
+          return this.editMessageText(params, respond);
+        case 'answerCallbackQuery':
+          return this.answerCallbackQuery(params, respond);
         case 'getUpdates':
           return this.getUpdates(params, respond, () => response.destroyed);
         default:
@@ -291,8 +377,11 @@ export class FakeTelegramServer {
       const problem = htmlProblem(text);
       if (problem) return bad(`Bad Request: can't parse entities: ${problem}`);
     }
+    const replyMarkup = this.keyboard(params.reply_markup);
+    if (replyMarkup === 'invalid') return bad('Bad Request: BUTTON_DATA_INVALID');
     const messageId = this.nextMessageId++;
-    this.sent.push({ chatId, text, parseMode, at: Date.now() });
+    this.sent.push({ chatId, text, parseMode, at: Date.now(), messageId, replyMarkup });
+    this.live.set(messageId, { chatId, text, replyMarkup });
     for (const wake of [...this.waiters]) wake();
     respond(200, {
       ok: true,
@@ -303,6 +392,81 @@ export class FakeTelegramServer {
         text,
       },
     });
+  }
+
+  /** An inline keyboard from its JSON; 'invalid' when a callback_data is over 64 bytes. */
+  private keyboard(json: string | undefined): InlineKeyboard | null | 'invalid' {
+    if (!json) return null;
+    const markup = JSON.parse(json) as InlineKeyboard;
+    const buttons = markup.inline_keyboard.flat();
+    if (buttons.some((b) => !b.callback_data || Buffer.byteLength(b.callback_data) > 64)) {
+      return 'invalid';
+    }
+    return markup;
+  }
+
+  /** Strict like Telegram: the same text and keyboard again is a 400 "message is not modified". */
+  private editMessageText(
+    params: Record<string, string>,
+    respond: (status: number, body: unknown) => void,
+  ) {
+    const bad = (description: string) => respond(400, { ok: false, error_code: 400, description });
+    const messageId = Number(params.message_id);
+    const message = this.live.get(messageId);
+    if (!message || message.chatId !== params.chat_id) {
+      return bad('Bad Request: message to edit not found');
+    }
+    const text = params.text ?? '';
+    if (text.trim() === '') return bad('Bad Request: message text is empty');
+    if (text.length > 4096) return bad('Bad Request: MESSAGE_TOO_LONG');
+    if (params.parse_mode === 'HTML') {
+      const problem = htmlProblem(text);
+      if (problem) return bad(`Bad Request: can't parse entities: ${problem}`);
+    }
+    const replyMarkup = this.keyboard(params.reply_markup);
+    if (replyMarkup === 'invalid') return bad('Bad Request: BUTTON_DATA_INVALID');
+    if (
+      message.text === text &&
+      JSON.stringify(message.replyMarkup) === JSON.stringify(replyMarkup)
+    ) {
+      return bad(
+        'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
+    }
+    const edited = { chatId: message.chatId, text, replyMarkup };
+    this.live.set(messageId, edited);
+    this.edits.push({ ...edited, messageId });
+    for (const wake of [...this.waiters]) wake();
+    respond(200, {
+      ok: true,
+      result: {
+        message_id: messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(message.chatId), type: 'private' },
+        text,
+      },
+    });
+  }
+
+  private answerCallbackQuery(
+    params: Record<string, string>,
+    respond: (status: number, body: unknown) => void,
+  ) {
+    const id = params.callback_query_id ?? '';
+    if (!this.openQueries.delete(id)) {
+      return respond(400, {
+        ok: false,
+        error_code: 400,
+        description:
+          'Bad Request: query is too old and response timeout expired or query ID is invalid',
+      });
+    }
+    this.answers.push({
+      callbackQueryId: id,
+      text: params.text ?? null,
+      showAlert: params.show_alert === 'true',
+    });
+    respond(200, { ok: true, result: true });
   }
 
   private getUpdates(
