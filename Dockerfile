@@ -23,6 +23,10 @@ COPY alerting/package.json alerting/
 COPY simulator/package.json simulator/
 COPY panel/package.json panel/
 COPY dashboards/package.json dashboards/
+# Test-only workspaces: npm ci needs their manifests; nothing of them reaches an image.
+COPY testing/package.json testing/
+COPY bench/package.json bench/
+COPY faults/package.json faults/
 
 # --- build: every dev dependency; compile the services, build the panel ----------------------
 FROM manifests AS build

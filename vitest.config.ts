@@ -4,7 +4,7 @@ import { workspaceAliases } from './vitest.shared.js';
 export default defineConfig({
   test: {
     projects: [
-      ...['core', 'exporter', 'alerting', 'simulator', 'dashboards'].map((name) => ({
+      ...['core', 'exporter', 'alerting', 'simulator', 'dashboards', 'testing'].map((name) => ({
         resolve: { alias: workspaceAliases },
         test: {
           name,

@@ -1,7 +1,7 @@
+import type { ExporterProcess } from '@fleet/testing';
+import { cpuTimeMs, rssMb } from '@fleet/testing';
 import autocannon from 'autocannon';
 import type { Redis } from 'ioredis';
-import type { ExporterProcess } from './exporter-process.js';
-import { cpuTimeMs, rssMb } from './process-probe.js';
 import { quantile } from './stats.js';
 import { commandTotals } from './subjects.js';
 

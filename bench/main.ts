@@ -1,12 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { TestRedisServer } from '@fleet/core/testing';
-import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   type ExporterProcess,
+  markdownTable,
   startFleetExporterProcess,
   startRedisExporterProcess,
-} from './exporter-process.js';
+  TestRedisServer,
+} from '@fleet/testing';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { fillKeyspace, type Scenario } from './keyspace.js';
 import { runLoad } from './load.js';
 import {
@@ -17,7 +18,6 @@ import {
 } from './scrape-subjects.js';
 import { quantile } from './stats.js';
 import { bareScan, type Measurement, SUBJECTS } from './subjects.js';
-import { markdownTable } from './table.js';
 
 function counts(value: string): number[] {
   const list = value.split(',').map(Number);

@@ -1,10 +1,11 @@
 import type { Fleet } from '@fleet/core';
 import {
+  cpuTimeMs,
   type ExporterProcess,
+  peakRssMb,
   startFleetExporterProcess,
   startRedisExporterProcess,
-} from './exporter-process.js';
-import { cpuTimeMs, peakRssMb } from './process-probe.js';
+} from '@fleet/testing';
 import { type BenchContext, type Subject, timeRuns } from './subjects.js';
 
 const SERVING_TIMEOUT_MS = 60_000;

@@ -1,14 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { TestRedisServer } from '@fleet/core/testing';
 import { FleetSimulator } from '@fleet/simulator';
+import {
+  CHAT,
+  FakeTelegramServer,
+  markdownTable,
+  rssMb,
+  serviceMain,
+  startFleetExporterProcess,
+  TEST_TOKEN,
+  TestRedisServer,
+} from '@fleet/testing';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { CHAT, TEST_TOKEN } from '../alerting/test/support/alerting-harness.js';
-import { FakeTelegramServer } from '../alerting/test/support/fake-telegram-server.js';
-import { startFleetExporterProcess } from '../bench/exporter-process.js';
-import { rssMb } from '../bench/process-probe.js';
-import { markdownTable } from '../bench/table.js';
 import { downAtEnd, eventsOfMessages, ledgerProblems } from './src/alert-ledger.js';
 import { EndpointPoller } from './src/endpoint-poller.js';
 import { TelegramOutageProxy } from './src/telegram-outage-proxy.js';
@@ -47,7 +50,7 @@ const options = new Command('npm run soak --')
   .parse()
   .opts<{ minutes: number; clients: number; telegramOutageMinutes?: number }>();
 
-const ALERTING_MAIN = fileURLToPath(new URL('../alerting/dist/main.js', import.meta.url));
+const ALERTING_MAIN = serviceMain('@fleet/alerting');
 const FLAPPING_WORKER = 'video-render';
 /**
  * Memory is judged from this point on, once start-up, JIT and V8 sizing its heap for the steady

@@ -2,12 +2,19 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { redactUrl } from '@fleet/core';
-import { MissingToolError } from '@fleet/core/testing';
+import { MissingToolError } from '@fleet/testing';
+import {
+  choosePort,
+  PortTakenError,
+  type PrivateRedis,
+  RedisStartError,
+  type ServiceExit,
+  ServiceProcess,
+  ServiceStartError,
+  startPrivateRedis,
+  waitForHttp,
+} from '@fleet/testing/local-run';
 import { type DemoConfig, parseDemoConfig } from './config.js';
-import { choosePort, PortTakenError } from './lib/port-check.js';
-import { type PrivateRedis, RedisStartError, startPrivateRedis } from './lib/private-redis.js';
-import { type ServiceExit, ServiceProcess } from './lib/service-process.js';
-import { ServiceStartError, waitForHttp } from './lib/wait-for-http.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const ENTRIES = {

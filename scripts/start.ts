@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@fleet/core';
+import { type ServiceExit, ServiceProcess } from '@fleet/testing/local-run';
 import { parseStartConfig } from './config.js';
-import { type ServiceExit, ServiceProcess } from './lib/service-process.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const ENTRIES = {

@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort, TestRedisServer } from '@fleet/core/testing';
+import { CHAT, FakeTelegramServer, freePort, TEST_TOKEN, TestRedisServer } from '@fleet/testing';
+import { eventually, Workers } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHAT, eventually, TEST_TOKEN, Workers } from './support/alerting-harness.js';
-import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // The entry from source, run by node itself (so a signal reaches the service, not a wrapper) with

@@ -1,3 +1,12 @@
+import { CHAT, FakeTelegramServer, OTHER_CHAT, TEST_TOKEN } from '@fleet/testing';
+import {
+  afterChecks,
+  CapturedLog,
+  eventually,
+  fastOptions,
+  quietPeriod,
+  useAlertingRedis,
+} from '@fleet/testing/alerting';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,
@@ -6,18 +15,6 @@ import {
 } from '../src/alerting-service.js';
 import { type BotCommand, parseCommand } from '../src/bot-commands.js';
 import { DEFAULTS } from '../src/config.js';
-import {
-  afterChecks,
-  CapturedLog,
-  CHAT,
-  eventually,
-  fastOptions,
-  OTHER_CHAT,
-  quietPeriod,
-  TEST_TOKEN,
-  useAlertingRedis,
-} from './support/alerting-harness.js';
-import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
 describe('parseCommand', () => {
   it.each<[string, BotCommand | null]>([

@@ -1,4 +1,11 @@
-import { freePort } from '@fleet/core/testing';
+import { CHAT, FakeTelegramServer, freePort, TEST_TOKEN } from '@fleet/testing';
+import {
+  afterChecks,
+  CapturedLog,
+  eventually,
+  fastOptions,
+  useAlertingRedis,
+} from '@fleet/testing/alerting';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,
@@ -6,16 +13,6 @@ import {
   startAlerting,
 } from '../src/alerting-service.js';
 import { DEFAULTS } from '../src/config.js';
-import {
-  afterChecks,
-  CapturedLog,
-  CHAT,
-  eventually,
-  fastOptions,
-  TEST_TOKEN,
-  useAlertingRedis,
-} from './support/alerting-harness.js';
-import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
 const db = useAlertingRedis();
 let telegram: FakeTelegramServer;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { requireBinary } from '@fleet/core/testing';
+import { requireBinary } from '@fleet/testing';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);

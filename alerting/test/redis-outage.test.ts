@@ -1,16 +1,13 @@
-import { TestRedisServer } from '@fleet/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type AlertingService, startAlerting } from '../src/alerting-service.js';
+import { CHAT, FakeTelegramServer, TEST_TOKEN, TestRedisServer } from '@fleet/testing';
 import {
   afterChecks,
   CapturedLog,
-  CHAT,
   fastOptions,
   quietPeriod,
-  TEST_TOKEN,
   Workers,
-} from './support/alerting-harness.js';
-import { FakeTelegramServer } from './support/fake-telegram-server.js';
+} from '@fleet/testing/alerting';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AlertingService, startAlerting } from '../src/alerting-service.js';
 
 const REDIS_DOWN = '🚨 모니터가 Redis를 읽을 수 없음';
 const REDIS_BACK = '✅ Redis 연결 복구';

@@ -1,19 +1,17 @@
+import { CHAT, FakeTelegramServer, TEST_TOKEN } from '@fleet/testing';
+import {
+  afterChecks,
+  CapturedLog,
+  eventually,
+  fastOptions,
+  useAlertingRedis,
+} from '@fleet/testing/alerting';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,
   type AlertingService,
   startAlerting,
 } from '../src/alerting-service.js';
-import {
-  afterChecks,
-  CapturedLog,
-  CHAT,
-  eventually,
-  fastOptions,
-  TEST_TOKEN,
-  useAlertingRedis,
-} from './support/alerting-harness.js';
-import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
 const db = useAlertingRedis();
 let telegram: FakeTelegramServer;

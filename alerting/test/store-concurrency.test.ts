@@ -1,5 +1,6 @@
 import { Collector, createLogger, createRedisClient, parseFleet } from '@fleet/core';
-import { freePort, TestRedisServer } from '@fleet/core/testing';
+import { CHAT, FakeTelegramServer, freePort, TEST_TOKEN, TestRedisServer } from '@fleet/testing';
+import { eventually, Workers } from '@fleet/testing/alerting';
 import { Api } from 'node-telegram-bot-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertChecker, AlertStateUnavailableError } from '../src/alert-checker.js';
@@ -8,8 +9,6 @@ import { AlertingMetrics } from '../src/alerting-metrics.js';
 import { OutboxDispatcher } from '../src/outbox-dispatcher.js';
 import { createScrubber } from '../src/scrub.js';
 import { TelegramSender } from '../src/telegram-sender.js';
-import { CHAT, eventually, TEST_TOKEN, Workers } from './support/alerting-harness.js';
-import { FakeTelegramServer } from './support/fake-telegram-server.js';
 import { statusDocument } from './support/status-documents.js';
 
 const silent = createLogger('test', 'silent');

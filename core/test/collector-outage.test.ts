@@ -1,5 +1,5 @@
 import { Collector, createRedisClient, DEFAULT_FLEET, StatusDocumentSchema } from '@fleet/core';
-import { freePort, LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/core/testing';
+import { freePort, LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOW, seedHealthyFleet } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { Collector, DEFAULT_FLEET, SCAN_MATCH } from '@fleet/core';
-import { commandStats } from '@fleet/core/testing';
+import { commandStats } from '@fleet/testing';
 import { describe, expect, it } from 'vitest';
 import { heartbeat, NOW, seedHealthyFleet, useCollectorRedis } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { createRedisClient } from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
+import { TestRedisServer } from '@fleet/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 

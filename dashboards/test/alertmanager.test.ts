@@ -5,11 +5,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, requireBinary } from '@fleet/core/testing';
+import { FakeTelegramServer, freePort, requireBinary, TEST_TOKEN } from '@fleet/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { TEST_TOKEN } from '../../alerting/test/support/alerting-harness.js';
-import { FakeTelegramServer } from '../../alerting/test/support/fake-telegram-server.js';
 import { type PrometheusServer, startPrometheus } from './helpers/prometheus-server.js';
 
 const root = join(import.meta.dirname, '..', '..');

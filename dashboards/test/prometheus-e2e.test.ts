@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FLEET } from '@fleet/core/contracts';
+import { type LiveFleet, startLiveFleet } from '@fleet/testing/live-fleet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_FIELDS, NODE_FIELDS, STATUS_COLORS } from '../src/topology-queries.js';
-import { type LiveFleet, startLiveFleet } from './helpers/live-fleet.js';
 import { eventually, type PrometheusServer, startPrometheus } from './helpers/prometheus-server.js';
 import {
   dashboardExpressions,

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_FLEET, linkStatus, STATES_BY_KIND } from '@fleet/core/contracts';
-import { requireBinary } from '@fleet/core/testing';
+import { requireBinary } from '@fleet/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { STATE_CODES, UNKNOWN_STATE_CODE, workerStateCodeQuery } from '../src/fleet-overview.js';

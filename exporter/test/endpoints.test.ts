@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_FLEET, DROP_REASONS, HEARTBEAT_FIELDS, StatusDocumentSchema } from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
+import { TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';
 import { getJson, getText, sample, startTestExporter } from './harness.js';

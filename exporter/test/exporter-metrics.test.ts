@@ -1,5 +1,5 @@
 import { type CollectionSnapshot, Collector, DEFAULT_FLEET } from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
+import { TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExporterMetrics } from '../src/metrics/exporter-metrics.js';
 import { seedFleet } from './seed.js';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { requireBinary } from '@fleet/core/testing';
+import { requireBinary } from '@fleet/testing';
 import { describe, expect, it } from 'vitest';
 import { ExpositionWriter, labelSet } from '../src/metrics/exposition-writer.js';
 

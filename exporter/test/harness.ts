@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@fleet/core';
-import type { TestRedisServer } from '@fleet/core/testing';
+import type { TestRedisServer } from '@fleet/testing';
 import { type ExporterOptions, type RunningExporter, startExporter } from '../src/index.js';
 
 /** An in-process exporter on a free loopback port, quiet, with no panel built. */

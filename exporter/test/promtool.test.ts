@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { requireBinary, TestRedisServer } from '@fleet/core/testing';
+import { requireBinary, TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';
 import { getText, startTestExporter } from './harness.js';

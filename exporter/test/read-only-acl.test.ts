@@ -1,5 +1,5 @@
 import { createRedisClient, StatusDocumentSchema } from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
+import { TestRedisServer } from '@fleet/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';

@@ -1,5 +1,5 @@
 import { StatusDocumentSchema } from '@fleet/core';
-import { LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/core/testing';
+import { LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';
 import { eventually, getJson, getText, sample, startTestExporter } from './harness.js';

@@ -1,4 +1,4 @@
-import { commandStats, TestRedisServer } from '@fleet/core/testing';
+import { commandStats, TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';
 import { createSingleflightCache } from '../src/singleflight-cache.js';

@@ -1,10 +1,9 @@
-import { LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/core/testing';
+import type { AlertingOptions, AlertingService } from '@fleet/alerting';
+import type { ExporterProcess, FakeTelegramServer } from '@fleet/testing';
+import { LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/testing';
+import { afterChecks, Workers } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertingOptions, AlertingService } from '../../alerting/src/index.js';
-import { afterChecks, Workers } from '../../alerting/test/support/alerting-harness.js';
-import type { FakeTelegramServer } from '../../alerting/test/support/fake-telegram-server.js';
-import type { ExporterProcess } from '../../bench/exporter-process.js';
 import { downAtEnd, ledgerProblems } from '../src/alert-ledger.js';
 import { EndpointPoller } from '../src/endpoint-poller.js';
 import {

@@ -1,10 +1,9 @@
-import { LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/core/testing';
+import type { AlertingService } from '@fleet/alerting';
+import type { ExporterProcess, FakeTelegramServer } from '@fleet/testing';
+import { LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/testing';
+import { afterChecks } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertingService } from '../../alerting/src/index.js';
-import { afterChecks } from '../../alerting/test/support/alerting-harness.js';
-import type { FakeTelegramServer } from '../../alerting/test/support/fake-telegram-server.js';
-import type { ExporterProcess } from '../../bench/exporter-process.js';
 import { downAtEnd, ledgerProblems } from '../src/alert-ledger.js';
 import { EndpointPoller, type PollSummary } from '../src/endpoint-poller.js';
 import {

@@ -1,9 +1,9 @@
-import { TestRedisServer } from '@fleet/core/testing';
+import type { AlertingService } from '@fleet/alerting';
+import type { FakeTelegramServer } from '@fleet/testing';
+import { TestRedisServer } from '@fleet/testing';
+import { afterChecks, Workers } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertingService } from '../../alerting/src/index.js';
-import { afterChecks, Workers } from '../../alerting/test/support/alerting-harness.js';
-import type { FakeTelegramServer } from '../../alerting/test/support/fake-telegram-server.js';
 import { downAtEnd, ledgerProblems } from '../src/alert-ledger.js';
 import { TelegramOutageProxy } from '../src/telegram-outage-proxy.js';
 import { alertsIn, ledger, startAlertingWithTelegram, until } from './support/stack.js';

@@ -1,13 +1,9 @@
-import { TestRedisServer } from '@fleet/core/testing';
+import type { AlertingService } from '@fleet/alerting';
+import type { FakeTelegramServer } from '@fleet/testing';
+import { TestRedisServer } from '@fleet/testing';
+import { afterChecks, type CapturedLog, Workers } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AlertingService } from '../../alerting/src/index.js';
-import {
-  afterChecks,
-  type CapturedLog,
-  Workers,
-} from '../../alerting/test/support/alerting-harness.js';
-import type { FakeTelegramServer } from '../../alerting/test/support/fake-telegram-server.js';
 import { ledger, startAlertingWithTelegram, until } from './support/stack.js';
 
 /** Longer than alerting's 1.5 s command timeout, so its commit times out but runs later. */

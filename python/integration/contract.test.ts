@@ -7,7 +7,7 @@ import {
   STATES_BY_KIND,
   StatusDocumentSchema,
 } from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
+import { TestRedisServer } from '@fleet/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PYTHON_DIR, requirePython, runPython } from './support/python.js';

@@ -1,4 +1,4 @@
-import { requireBinary } from '@fleet/core/testing';
+import { requireBinary } from '@fleet/testing';
 import { expect, it } from 'vitest';
 import { requirePython, runPython } from './support/python.js';
 

@@ -2,11 +2,16 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StatusDocument } from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
+import {
+  type ExporterProcess,
+  killLeftovers,
+  type Running,
+  run,
+  startFleetExporterProcess,
+  TestRedisServer,
+} from '@fleet/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExporterProcess, startFleetExporterProcess } from '../../bench/exporter-process.js';
-import { killLeftovers, type Running, run } from '../../simulator/test/support/child-process.js';
 import { PYTHON_DIR, requirePython } from './support/python.js';
 import { readme, readmeCommands, readmeDiffs, readmeFiles } from './support/readme.js';
 

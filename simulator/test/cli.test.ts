@@ -1,10 +1,9 @@
-import { freePort } from '@fleet/core/testing';
 import { SCENARIO_NAMES } from '@fleet/simulator';
+import { freePort, killLeftovers, runTs } from '@fleet/testing';
+import { useTestRedis } from '@fleet/testing/vitest';
 import { CommanderError } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseSimulatorConfig, simulatorCommand } from '../src/config.js';
-import { killLeftovers, runTs } from './support/child-process.js';
-import { useTestRedis } from './support/test-redis.js';
 
 const CLI = 'simulator/src/cli.ts';
 const FAST = ['--speed', '50', '--beat-interval', '0.2', '--ttl', '1'];

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { type StatusDocument, StatusDocumentSchema } from '@fleet/core/contracts';
-import { freePort, TestRedisServer } from '@fleet/core/testing';
+import { freePort, killLeftovers, type Running, run, TestRedisServer } from '@fleet/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killLeftovers, type Running, run } from './support/child-process.js';
 
 /** True while a process with this pid exists. */
 function exists(pid: number): boolean {

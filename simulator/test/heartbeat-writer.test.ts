@@ -1,8 +1,8 @@
 import { HeartbeatSchema, STATES_BY_KIND, type WorkerKind } from '@fleet/core/contracts';
-import { commandStats, TestRedisServer } from '@fleet/core/testing';
 import { HeartbeatWriter, HeartbeatWriterError } from '@fleet/simulator';
+import { commandStats, TestRedisServer } from '@fleet/testing';
+import { useTestRedis } from '@fleet/testing/vitest';
 import { describe, expect, it, vi } from 'vitest';
-import { useTestRedis } from './support/test-redis.js';
 
 const T0 = Date.parse('2026-11-26T06:00:00.000Z');
 const KEY = 'worker:w:heartbeat';

@@ -1,6 +1,6 @@
 import { clearQueuePaused, ReliableQueue, setQueuePaused } from '@fleet/simulator';
+import { useTestRedis } from '@fleet/testing/vitest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { useTestRedis } from './support/test-redis.js';
 
 const db = useTestRedis();
 let queue: ReliableQueue;

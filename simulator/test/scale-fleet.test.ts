@@ -1,7 +1,7 @@
 import { HeartbeatSchema } from '@fleet/core/contracts';
 import { ScaleSimulator, scaleFleet, scaleWorkerLoad, scaleWorkerName } from '@fleet/simulator';
+import { useTestRedis } from '@fleet/testing/vitest';
 import { describe, expect, it, vi } from 'vitest';
-import { useTestRedis } from './support/test-redis.js';
 
 const db = useTestRedis();
 

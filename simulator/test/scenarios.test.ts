@@ -8,8 +8,8 @@ import {
   type Scenario,
   type ScenarioName,
 } from '@fleet/simulator';
+import { useTestRedis } from '@fleet/testing/vitest';
 import { describe, expect, it, vi } from 'vitest';
-import { useTestRedis } from './support/test-redis.js';
 
 /** Contract timings shrunk ~100×, so a scenario plays in a second or two. */
 const FAST = { beatIntervalMs: 100, ttlS: 1, jobMs: 30, pollMs: 20 };

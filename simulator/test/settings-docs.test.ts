@@ -1,5 +1,5 @@
+import { killLeftovers, runTs } from '@fleet/testing';
 import { describe, expect, it } from 'vitest';
-import { killLeftovers, runTs } from './support/child-process.js';
 
 describe('README settings tables (scripts/settings-docs.ts)', () => {
   it('match the settings tables they are generated from (npm run docs rewrites them)', async () => {

@@ -1,6 +1,5 @@
-import { freePort, TestRedisServer } from '@fleet/core/testing';
+import { freePort, killLeftovers, type Running, run, TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { killLeftovers, type Running, run } from './support/child-process.js';
 
 function exists(pid: number): boolean {
   try {

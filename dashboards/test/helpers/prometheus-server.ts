@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, requireBinary } from '@fleet/core/testing';
+import { freePort, requireBinary } from '@fleet/testing';
 import { parse, stringify } from 'yaml';
 
 const root = join(import.meta.dirname, '..', '..', '..');

@@ -1,24 +1,18 @@
+import type { AlertingOptions, AlertingService } from '@fleet/alerting';
+import { startAlerting } from '@fleet/alerting';
 import { createLogger, createRedisClient, type Fleet } from '@fleet/core';
-import type { TestRedisServer } from '@fleet/core/testing';
 import { HeartbeatWriter } from '@fleet/simulator';
-import type { Redis } from 'ioredis';
-import type { AlertingOptions, AlertingService } from '../../../alerting/src/index.js';
-import { startAlerting } from '../../../alerting/src/index.js';
+import type { TestRedisServer } from '@fleet/testing';
 import {
-  CapturedLog,
   CHAT,
-  fastOptions,
-  TEST_FLEET,
-  TEST_TOKEN,
-} from '../../../alerting/test/support/alerting-harness.js';
-import {
+  type ExporterProcess,
   FakeTelegramServer,
   type SentMessage,
-} from '../../../alerting/test/support/fake-telegram-server.js';
-import {
-  type ExporterProcess,
   startFleetExporterProcess,
-} from '../../../bench/exporter-process.js';
+  TEST_TOKEN,
+} from '@fleet/testing';
+import { CapturedLog, fastOptions, TEST_FLEET } from '@fleet/testing/alerting';
+import type { Redis } from 'ioredis';
 import { eventsOfMessages, type LedgerEvent } from '../../src/alert-ledger.js';
 
 export { CHAT, TEST_FLEET, TEST_TOKEN };

@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { TestRedisServer } from '@fleet/core/testing';
 import { FleetSimulator } from '@fleet/simulator';
+import { TestRedisServer } from '@fleet/testing';
 import type { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { requireBinary } from '@fleet/core/testing';
+import { requireBinary } from '@fleet/testing';
 import { type Browser, chromium } from 'playwright-core';
 
 const BASE_ARGS = [

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { freePort, requireBinary } from '@fleet/core/testing';
 import { Redis } from 'ioredis';
+import { freePort, requireBinary } from '../redis-server.js';
 import { ServiceProcess, type ServiceProcessOptions } from './service-process.js';
 
 export class RedisStartError extends Error {

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { freePort } from '@fleet/core/testing';
+import { freePort } from '../redis-server.js';
 
 /** True when nothing listens on `port` at `host` (we could bind it ourselves). */
 export function isPortFree(port: number, host: string): Promise<boolean> {

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Fleet } from '@fleet/core';
-import { freePort, requireBinary } from '@fleet/core/testing';
+import { freePort, requireBinary } from './redis-server.js';
+import { serviceMain } from './service-main.js';
 
 /** An exporter running as its own process, so its CPU and memory can be read from /proc. */
 export interface ExporterProcess {
@@ -23,7 +23,6 @@ export class ExporterStartError extends Error {
   override name = 'ExporterStartError';
 }
 
-const FLEET_EXPORTER_MAIN = fileURLToPath(new URL('../exporter/dist/main.js', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
 
 function supervise(
@@ -96,9 +95,7 @@ export interface FleetExporterProcessOptions {
 export async function startFleetExporterProcess(
   options: FleetExporterProcessOptions,
 ): Promise<ExporterProcess> {
-  if (!existsSync(FLEET_EXPORTER_MAIN)) {
-    throw new ExporterStartError(`${FLEET_EXPORTER_MAIN} is missing: run npm run build first`);
-  }
+  const main = serviceMain('@fleet/exporter');
   const dir = mkdtempSync(join(tmpdir(), 'fleet-bench-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -114,7 +111,7 @@ export async function startFleetExporterProcess(
     writeFileSync(file, JSON.stringify({ workers }));
     env.FLEET_CONFIG = file;
   }
-  const child = spawn(process.execPath, [FLEET_EXPORTER_MAIN], { env });
+  const child = spawn(process.execPath, [main], { env });
   const url = new Promise<string>((resolve) => {
     let seen = '';
     const onData = (chunk: Buffer) => {

@@ -1,12 +1,13 @@
 // The real system, small and fast: a private redis-server, the simulator driving the six workers
 // (beating every 500 ms with a 2 s TTL instead of 15 s / 45 s), the exporter and the alerting
 // service, each on a free loopback port.
+
+import { startAlerting } from '@fleet/alerting';
 import { createLogger } from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
+import { startExporter } from '@fleet/exporter';
 import { FleetSimulator } from '@fleet/simulator';
 import type { Redis } from 'ioredis';
-import { startAlerting } from '../../../alerting/src/index.js';
-import { startExporter } from '../../../exporter/src/index.js';
+import { TestRedisServer } from './redis-server.js';
 
 export interface LiveFleet {
   redisServer: TestRedisServer;

@@ -1,5 +1,5 @@
+import { formatLogLine } from '@fleet/testing/local-run';
 import { describe, expect, it } from 'vitest';
-import { formatLogLine } from '../../scripts/lib/format-log-line.js';
 
 const prefix = { label: 'exporter', width: 9, colorCode: 36, color: false };
 

@@ -1,16 +1,11 @@
 import { Writable } from 'node:stream';
+import type { AlertingOptions, AlertingService } from '@fleet/alerting';
 import { parseFleet, redisKeys } from '@fleet/core/contracts';
-import { TestRedisServer } from '@fleet/core/testing';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { AlertingOptions, AlertingService } from '../../src/alerting-service.js';
-import type { FakeTelegramServer } from './fake-telegram-server.js';
-
-/** A realistic-looking token: the tests check it never reaches a log line. */
-export const TEST_TOKEN = '123456789:AAHfake-token_for-tests-0123456789abcdef';
-export const CHAT = '424242';
-export const OTHER_CHAT = '999';
+import { CHAT, type FakeTelegramServer, TEST_TOKEN } from './fake-telegram-server.js';
+import { TestRedisServer } from './redis-server.js';
 
 export const TEST_FLEET = parseFleet({
   workers: [

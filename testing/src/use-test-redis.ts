@@ -1,6 +1,6 @@
-import { TestRedisServer } from '@fleet/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { TestRedisServer } from './redis-server.js';
 
 /** A test file's private redis-server and a client on it. */
 export interface TestRedis {

@@ -1,6 +1,3 @@
-// Test support shared by every workspace's tests and benchmarks; not used in production code.
-export * from './redis-server.js';
-
 /**
  * How far past its timeout an answer may come on a loaded 2-CPU machine and still not count as
  * hanging (a hang is what never answers; this only has to tell the two apart).

@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A realistic-looking token: the tests check it never reaches a log line. */
+export const TEST_TOKEN = '123456789:AAHfake-token_for-tests-0123456789abcdef';
+export const CHAT = '424242';
+export const OTHER_CHAT = '999';
+
 /** A canned failure the next call of a method answers with (Bot API shapes). */
 export type ScriptedFailure =
   | { status: 429; retryAfter: number }

@@ -1,0 +1,2 @@
+// Helpers that register vitest hooks (beforeAll / afterAll / …): for test files only.
+export * from './use-test-redis.js';
