@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Fleet, WorkerSpec } from './contracts/fleet.js';
 import { HEARTBEAT_TTL_S, redisKeys } from './contracts/redis-keys.js';
-import type { ScanInfo, StatusDocument, WorkerStatus } from './contracts/status-document.js';
+import type { StatusDocument, WorkerStatus } from './contracts/status-document.js';
 import { linksOf, pausedReasonOf, unreadWorkers } from './document-rules.js';
-import { type ScanPass, scanKeyspace } from './keyspace-scan.js';
+import type { ScanPass } from './keyspace-scan.js';
 import type { Logger } from './logger.js';
 import {
   INFO_SECTIONS,
@@ -20,7 +20,14 @@ import {
   parseEvictionInfo,
   watchEvictions,
 } from './redis-eviction.js';
-import { withTimeout } from './timeout.js';
+import {
+  type RedisCost,
+  type ScanResult,
+  ScanScheduler,
+  type ScanTotals,
+  scanInfo,
+} from './scan-scheduler.js';
+import { roundMs, withTimeout } from './timeout.js';
 import { UnlistedWorkers } from './unlisted-workers.js';
 import { DEFAULT_STUCK_AFTER_S, workerStatus } from './worker-status.js';
 import { NEW_TRACK, trackWorker, type WorkerTrack } from './worker-tracking.js';
@@ -114,17 +121,6 @@ export interface CollectionSnapshot {
 
 const CONNECTION_OUTCOMES = ['ready', 'error', 'close'] as const;
 
-interface ScanState {
-  pass: ScanPass;
-  finishedAtMs: number;
-  processingByQueue: Map<string, Buffer[]>;
-}
-
-interface Cost {
-  roundTrips: number;
-  commands: number;
-}
-
 /**
  * One Redis snapshot → one status document (docs/spec.md §3). Every heartbeat and queue figure is read
  * in one pipelined round trip; in-flight lists and unlisted workers are found by one bounded
@@ -139,11 +135,6 @@ export class Collector {
   private readonly now: () => number;
   private readonly logger: Logger | undefined;
   private readonly collectTimeoutMs: number;
-  private readonly scanInlineMaxKeys: number;
-  private readonly scanIntervalMs: number;
-  private readonly scanDeadlineMs: number;
-  private readonly scanKeyCap: number;
-  private readonly scanCount: number;
   private readonly staleAfterMs: number;
   private readonly stuckAfterMs: number;
   private readonly evictingHoldMs: number;
@@ -155,24 +146,19 @@ export class Collector {
   /** INFO's sections; a server that refuses several gets the default INFO. */
   private infoSections: readonly string[] = INFO_SECTIONS;
   private readonly reportedErrors = new Map<string, string>();
-  private scan: ScanState | undefined;
-  private scanStartedAtMs: number | undefined;
-  private backgroundScan: Promise<void> | undefined;
-  private keyspaceSize: number | undefined;
+  private readonly scans: ScanScheduler;
   private lastGood: StatusDocument | undefined;
   private lastFailure: string | undefined;
   /** The client's last connection error, to explain a failed collection. */
   private connectionError: string | undefined;
   private closed = false;
-  private readonly totals: CollectorTotals = {
+  /** The collector's own counts; the SCAN counts are the scheduler's. */
+  private readonly totals: Omit<CollectorTotals, Exclude<keyof ScanTotals, 'errors'>> = {
     collections: 0,
     failedCollections: 0,
     errors: 0,
     heartbeatErrorsByWorker: {},
     queueErrorsByWorker: {},
-    scanPasses: 0,
-    incompleteScanPasses: 0,
-    failedScanPasses: 0,
   };
 
   constructor(options: CollectorOptions) {
@@ -185,11 +171,6 @@ export class Collector {
     this.now = options.now ?? Date.now;
     this.logger = options.logger;
     this.collectTimeoutMs = options.collectTimeoutMs ?? 2500;
-    this.scanInlineMaxKeys = options.scanInlineMaxKeys ?? 10_000;
-    this.scanIntervalMs = options.scanIntervalMs ?? 30_000;
-    this.scanDeadlineMs = options.scanDeadlineMs ?? 5000;
-    this.scanKeyCap = options.scanKeyCap ?? 10_000;
-    this.scanCount = options.scanCount ?? 1000;
     this.unlisted = new UnlistedWorkers({
       limit: options.maxUnlistedWorkers ?? 1000,
       nameMaxBytes: options.unlistedNameMaxBytes ?? 200,
@@ -198,6 +179,18 @@ export class Collector {
     this.staleAfterMs = (options.heartbeatStaleAfterS ?? 3 * HEARTBEAT_TTL_S) * 1000;
     this.stuckAfterMs = (options.stuckAfterS ?? DEFAULT_STUCK_AFTER_S) * 1000;
     this.evictingHoldMs = (options.evictingHoldS ?? 120) * 1000;
+    this.scans = new ScanScheduler({
+      redis: options.redis,
+      queues: () => [...this.queues, ...this.unlisted.queues()],
+      now: this.now,
+      logger: this.logger,
+      onPass: (pass, nowMs) => this.admitUnlisted(pass, nowMs),
+      inlineMaxKeys: options.scanInlineMaxKeys ?? 10_000,
+      intervalMs: options.scanIntervalMs ?? 30_000,
+      deadlineMs: options.scanDeadlineMs ?? 5000,
+      keyCap: options.scanKeyCap ?? 10_000,
+      count: options.scanCount ?? 1000,
+    });
     this.redis.on('error', this.onConnectionError);
   }
 
@@ -209,8 +202,8 @@ export class Collector {
   /** The document plus what the collection cost, so metrics need not read Redis again. */
   async collectSnapshot(): Promise<CollectionSnapshot> {
     const started = performance.now();
-    const cost: Cost = { roundTrips: 0, commands: 0 };
-    let read: { reading: PipelineReading; scan: ScanState | undefined };
+    const cost: RedisCost = { roundTrips: 0, commands: 0 };
+    let read: { reading: PipelineReading; scan: ScanResult | undefined };
     try {
       if (this.closed) throw new Error('collector is closed');
       read = await withTimeout(
@@ -228,7 +221,7 @@ export class Collector {
   async close(): Promise<void> {
     this.closed = true;
     this.redis.off('error', this.onConnectionError);
-    await this.backgroundScan;
+    await this.scans.close();
   }
 
   private readonly onConnectionError = (error: Error): void => {
@@ -252,19 +245,11 @@ export class Collector {
 
   /** Reads Redis; also returns the SCAN result whose keys the pipeline read. */
   private async read(
-    cost: Cost,
-  ): Promise<{ reading: PipelineReading; scan: ScanState | undefined }> {
+    cost: RedisCost,
+  ): Promise<{ reading: PipelineReading; scan: ScanResult | undefined }> {
     await this.settleConnection();
-    if (this.keyspaceSize === undefined) {
-      this.keyspaceSize = await this.redis.dbsize();
-      cost.roundTrips += 1;
-      cost.commands += 1;
-    }
-    if (this.keyspaceSize <= this.scanInlineMaxKeys && !this.backgroundScan) {
-      const deadlineMs = Math.min(this.scanDeadlineMs, this.collectTimeoutMs / 2);
-      await this.runScan(deadlineMs, cost);
-    }
-    const scan = this.scan;
+    await this.scans.beforeCollection(this.collectTimeoutMs, cost);
+    const scan = this.scans.result;
     const plan = planPipeline(this.targets(scan), this.infoSections);
     const replies = (await this.redis.pipeline(plan.commands).exec()) as PipelineReply[] | null;
     cost.roundTrips += 1;
@@ -276,37 +261,8 @@ export class Collector {
     return { reading: readPipeline(plan, replies), scan };
   }
 
-  /** Runs one SCAN pass and keeps what it found. A reply error is logged, not fatal. */
-  private async runScan(deadlineMs: number, cost: Cost): Promise<void> {
-    this.scanStartedAtMs = this.now();
-    try {
-      const pass = await scanKeyspace(this.redis, {
-        deadlineMs,
-        keyCap: this.scanKeyCap,
-        count: this.scanCount,
-      });
-      cost.roundTrips += pass.roundTrips;
-      cost.commands += pass.roundTrips;
-      this.recordScan(pass);
-    } catch (error) {
-      this.totals.failedScanPasses += 1;
-      // Anything but a reply error (e.g. NOPERM) means Redis is gone: the caller reports that.
-      if ((error as Error).name !== 'ReplyError') throw error;
-      this.totals.errors += 1;
-      this.logger?.warn({ error: (error as Error).message }, 'SCAN pass failed');
-    }
-  }
-
-  private recordScan(pass: ScanPass): void {
-    this.totals.scanPasses += 1;
-    if (!pass.complete) {
-      this.totals.incompleteScanPasses += 1;
-      this.logger?.warn(
-        { stopped_by: pass.stoppedBy, keys: pass.keysScanned, duration_ms: pass.durationMs },
-        'SCAN pass stopped early',
-      );
-    }
-    const nowMs = this.now();
+  /** Admits the unlisted workers a SCAN pass found beating, and says which it left out. */
+  private admitUnlisted(pass: ScanPass, nowMs: number): void {
     for (const name of this.unlisted.admit(pass.heartbeatNames, (n) => this.specs.has(n), nowMs)) {
       this.tracks.delete(name);
     }
@@ -314,33 +270,9 @@ export class Collector {
     if (dropped.too_many + dropped.too_long + dropped.unshowable > 0) {
       this.logger?.warn({ dropped }, 'heartbeat keys left out of the document');
     }
-    // Queue names as latin1 of their UTF-8 bytes, to match raw key bytes read the same way.
-    const queues = new Map(
-      [...this.queues, ...this.unlisted.queues()].map((q) => [
-        Buffer.from(q).toString('latin1'),
-        q,
-      ]),
-    );
-    // An incomplete pass may have missed lists the previous one found; keeping them is harmless
-    // because a list that no longer exists reads as length 0.
-    const keys = new Map(pass.processingKeys.map((key) => [key.toString('latin1'), key]));
-    if (!pass.complete) {
-      for (const key of [...(this.scan?.processingByQueue.values() ?? [])].flat()) {
-        keys.set(key.toString('latin1'), key);
-      }
-    }
-    const processingByQueue = new Map<string, Buffer[]>();
-    for (const [id, key] of keys) {
-      const queue = queueOfProcessingKey(id, queues);
-      if (queue === null) continue;
-      const list = processingByQueue.get(queue);
-      if (list) list.push(key);
-      else processingByQueue.set(queue, [key]);
-    }
-    this.scan = { pass, finishedAtMs: nowMs, processingByQueue };
   }
 
-  private targets(scan: ScanState | undefined): WorkerTarget[] {
+  private targets(scan: ScanResult | undefined): WorkerTarget[] {
     const processing = scan?.processingByQueue;
     const target = (spec: WorkerSpec, inFleet: boolean): WorkerTarget => ({
       spec,
@@ -355,9 +287,9 @@ export class Collector {
 
   private succeeded(
     reading: PipelineReading,
-    scan: ScanState | undefined,
+    scan: ScanResult | undefined,
     durationMs: number,
-    cost: Cost,
+    cost: RedisCost,
   ): CollectionSnapshot {
     const nowMs = this.now();
     const generatedAt = new Date(nowMs).toISOString();
@@ -387,7 +319,6 @@ export class Collector {
     const forgotten = new Set(this.unlisted.forget(nowMs));
     for (const name of forgotten) this.tracks.delete(name);
     const workers = forgotten.size === 0 ? read : read.filter((w) => !forgotten.has(w.name));
-    if (reading.keyspaceSize !== null) this.keyspaceSize = reading.keyspaceSize;
     this.readEvictions(reading, nowMs);
 
     const stats: CollectionStats = {
@@ -429,16 +360,16 @@ export class Collector {
       redis_error: null,
       stale: false,
       last_ok_at: generatedAt,
-      collect_duration_ms: round(durationMs),
+      collect_duration_ms: roundMs(durationMs),
       scan: scanInfo(scan, nowMs),
       ...this.redisFacts(nowMs),
     };
     this.lastGood = document;
-    this.startBackgroundScanIfDue(nowMs);
+    this.scans.afterCollection(reading.keyspaceSize, nowMs);
     return { document, stats, totals: this.snapshotTotals() };
   }
 
-  private failed(message: string, durationMs: number, cost: Cost): CollectionSnapshot {
+  private failed(message: string, durationMs: number, cost: RedisCost): CollectionSnapshot {
     const nowMs = this.now();
     this.totals.collections += 1;
     this.totals.failedCollections += 1;
@@ -458,8 +389,8 @@ export class Collector {
       redis_error: message,
       stale: true,
       last_ok_at: this.lastGood?.last_ok_at ?? null,
-      collect_duration_ms: round(durationMs),
-      scan: scanInfo(this.scan, nowMs),
+      collect_duration_ms: roundMs(durationMs),
+      scan: scanInfo(this.scans.result, nowMs),
       ...this.redisFacts(nowMs),
     };
     const stats: CollectionStats = {
@@ -528,23 +459,6 @@ export class Collector {
     return error.message;
   }
 
-  private startBackgroundScanIfDue(nowMs: number): void {
-    if (this.closed || this.backgroundScan) return;
-    if ((this.keyspaceSize ?? 0) <= this.scanInlineMaxKeys) return;
-    if (this.scanStartedAtMs !== undefined && nowMs - this.scanStartedAtMs < this.scanIntervalMs) {
-      return;
-    }
-    const cost: Cost = { roundTrips: 0, commands: 0 };
-    this.backgroundScan = this.runScan(this.scanDeadlineMs, cost)
-      .catch((error: Error) => {
-        this.totals.errors += 1;
-        this.logger?.warn({ error: error.message }, 'background SCAN pass failed');
-      })
-      .finally(() => {
-        this.backgroundScan = undefined;
-      });
-  }
-
   /** Logs a worker's input errors when they change, not on every collection. */
   private logErrorChange(subject: string, errors: (string | null)[]): void {
     const current = errors.filter((error) => error !== null).join('; ');
@@ -555,44 +469,22 @@ export class Collector {
   }
 
   private snapshotTotals(): CollectorTotals {
+    const { errors: scanErrors, ...scans } = this.scans.totals;
     return {
       ...this.totals,
+      errors: this.totals.errors + scanErrors,
       heartbeatErrorsByWorker: { ...this.totals.heartbeatErrorsByWorker },
       queueErrorsByWorker: { ...this.totals.queueErrorsByWorker },
+      ...scans,
     };
   }
-}
-
-function scanInfo(scan: ScanState | undefined, nowMs: number): ScanInfo | null {
-  if (!scan) return null;
-  const { pass, finishedAtMs } = scan;
-  return {
-    complete: pass.complete,
-    stopped_by: pass.stoppedBy,
-    keys_scanned: pass.keysScanned,
-    duration_ms: round(pass.durationMs),
-    finished_at: new Date(finishedAtMs).toISOString(),
-    age_s: Math.max(0, Math.floor((nowMs - finishedAtMs) / 1000)),
-  };
 }
 
 function increment(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
-}
-
 /**
  * `processing:<queue>:<consumer>` → the longest known queue it names, or null. Both sides are
  * latin1 strings of raw bytes, so a consumer id that is not UTF-8 still matches.
  */
-function queueOfProcessingKey(id: string, queues: ReadonlyMap<string, string>): string | null {
-  const rest = id.slice('processing:'.length);
-  for (let end = rest.lastIndexOf(':'); end > 0; end = rest.lastIndexOf(':', end - 1)) {
-    const queue = queues.get(rest.slice(0, end));
-    if (queue !== undefined) return queue;
-  }
-  return null;
-}

@@ -10,3 +10,8 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Milliseconds rounded to a tenth, as the status document reports durations. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
