@@ -1,5 +1,5 @@
 import type { Link, WorkerStatus } from '@fleet/core/contracts';
-import type { LayoutWorker } from './scene-layout.js';
+import type { LayoutWorker } from './scene/scene-layout.js';
 import type { PanelSnapshot } from './status-store.js';
 import { type DrawnStatus, drawnStatus, flowSpeed, linkOfWorker } from './status-visuals.js';
 

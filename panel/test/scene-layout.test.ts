@@ -4,7 +4,7 @@ import {
   gridShape,
   type LayoutWorker,
   type WorkerSlot,
-} from '../src/scene-layout.js';
+} from '../src/scene/scene-layout.js';
 
 const DEFAULT: LayoutWorker[] = [
   { name: 'music-render', host: 'windows', linkType: 'redis-queue' },

@@ -1,4 +1,4 @@
-import type { Vec3 } from '../scene-layout.js';
+import type { Vec3 } from '../scene/scene-layout.js';
 
 interface Anchor {
   position: Vec3;

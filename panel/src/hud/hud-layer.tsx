@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { SceneLayout, Vec3 } from '../scene-layout.js';
+import type { SceneLayout, Vec3 } from '../scene/scene-layout.js';
 import { beatAgeAt, type StatusStore } from '../status-store.js';
 import { useNow } from '../use-now.js';
 import { usePanelSnapshot } from '../use-panel-snapshot.js';

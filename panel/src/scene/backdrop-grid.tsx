@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { BufferGeometry, Float32BufferAttribute } from 'three';
-import type { SceneLayout } from '../scene-layout.js';
+import type { SceneLayout } from './scene-layout.js';
 import { useDisposable } from './use-disposable.js';
 
 export interface BackdropGridProps {

@@ -1,11 +1,11 @@
 import { useFrame } from '@react-three/fiber';
 import { useMemo, useRef } from 'react';
 import type { Group } from 'three';
-import type { PipeLayout } from '../scene-layout.js';
 import type { StatusStore } from '../status-store.js';
 import { STATUS_COLORS } from '../status-visuals.js';
 import { workerViews } from '../worker-views.js';
 import { pipeCurve } from './pipe-curves.js';
+import type { PipeLayout } from './scene-layout.js';
 
 export interface BreakSparkProps {
   pipe: PipeLayout;

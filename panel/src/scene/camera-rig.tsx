@@ -1,7 +1,7 @@
 import { useThree } from '@react-three/fiber';
 import { useLayoutEffect } from 'react';
 import type { PerspectiveCamera } from 'three';
-import type { SceneLayout } from '../scene-layout.js';
+import type { SceneLayout } from './scene-layout.js';
 
 export interface CameraRigProps {
   bounds: SceneLayout['bounds'];

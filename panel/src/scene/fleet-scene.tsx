@@ -2,11 +2,11 @@ import { Canvas } from '@react-three/fiber';
 import { useMemo } from 'react';
 import { AnchorRegistry } from '../hud/anchor-registry.js';
 import { HudLayer } from '../hud/hud-layer.js';
-import type { Vec3 } from '../scene-layout.js';
 import type { StatusStore } from '../status-store.js';
 import { FrameDriver } from './frame-driver.js';
 import { pipeCurve } from './pipe-curves.js';
 import { SceneContent } from './scene-content.js';
+import type { Vec3 } from './scene-layout.js';
 import { useSceneLayout } from './use-scene-layout.js';
 
 export interface FleetSceneProps {

@@ -8,11 +8,11 @@ import {
   SphereGeometry,
   Vector3,
 } from 'three';
-import type { PipeLayout } from '../scene-layout.js';
 import type { StatusStore } from '../status-store.js';
 import { type DrawnStatus, STATUS_COLORS, showsParticles } from '../status-visuals.js';
 import { workerViews } from '../worker-views.js';
 import { pipeCurve, pointOnPath, samplePath } from './pipe-curves.js';
+import type { PipeLayout } from './scene-layout.js';
 import { useDisposable } from './use-disposable.js';
 
 export interface FlowParticlesProps {

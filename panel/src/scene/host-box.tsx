@@ -1,5 +1,5 @@
 import { BoxGeometry, EdgesGeometry } from 'three';
-import type { LayoutBox } from '../scene-layout.js';
+import type { LayoutBox } from './scene-layout.js';
 import { useDisposable } from './use-disposable.js';
 
 export interface HostBoxProps {

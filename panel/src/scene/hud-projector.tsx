@@ -2,7 +2,7 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { useRef } from 'react';
 import { Vector3 } from 'three';
 import type { AnchorRegistry } from '../hud/anchor-registry.js';
-import { SLOT_HEIGHT, SLOT_WIDTH } from '../scene-layout.js';
+import { LAYOUT } from './scene-layout.js';
 
 export interface HudProjectorProps {
   anchors: AnchorRegistry;
@@ -40,9 +40,11 @@ export function HudProjector({ anchors }: HudProjectorProps) {
       element.style.visibility = 'visible';
     });
     // A blade's size on screen, so the HUD over it scales with the scene.
-    const [left, top] = toPixels(point.set(-SLOT_WIDTH / 2, SLOT_HEIGHT / 2, 0.2).project(camera));
+    const [left, top] = toPixels(
+      point.set(-LAYOUT.slotWidth / 2, LAYOUT.slotHeight / 2, 0.2).project(camera),
+    );
     const [right, bottom] = toPixels(
-      edge.set(SLOT_WIDTH / 2, -SLOT_HEIGHT / 2, 0.2).project(camera),
+      edge.set(LAYOUT.slotWidth / 2, -LAYOUT.slotHeight / 2, 0.2).project(camera),
     );
     anchors.root?.style.setProperty('--fp-blade-w', `${(right - left).toFixed(1)}px`);
     anchors.root?.style.setProperty('--fp-blade-h', `${(bottom - top).toFixed(1)}px`);

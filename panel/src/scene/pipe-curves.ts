@@ -1,6 +1,6 @@
 import { type BufferGeometry, CatmullRomCurve3, TubeGeometry, Vector3 } from 'three';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
-import type { Vec3 } from '../scene-layout.js';
+import type { Vec3 } from './scene-layout.js';
 
 /** The smooth path of a pipe through its control points. */
 export function pipeCurve(points: readonly Vec3[]): CatmullRomCurve3 {

@@ -1,11 +1,11 @@
 import { useFrame } from '@react-three/fiber';
 import { useRef } from 'react';
 import { AdditiveBlending, type Mesh, MeshBasicMaterial } from 'three';
-import type { PipeLayout } from '../scene-layout.js';
 import type { StatusStore } from '../status-store.js';
 import { type DrawnStatus, STATUS_VISUALS } from '../status-visuals.js';
 import { workerViews } from '../worker-views.js';
 import { brokenSpans, dashSpans, pipeCurve, SOLID_SPANS, tubeGeometry } from './pipe-curves.js';
+import type { PipeLayout } from './scene-layout.js';
 import { useDisposable } from './use-disposable.js';
 
 export interface PipeProps {

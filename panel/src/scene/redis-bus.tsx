@@ -7,9 +7,9 @@ import {
   type MeshBasicMaterial,
   type PointLight,
 } from 'three';
-import type { SceneLayout } from '../scene-layout.js';
 import type { StatusStore } from '../status-store.js';
 import { STATUS_COLORS } from '../status-visuals.js';
+import type { SceneLayout } from './scene-layout.js';
 
 export interface RedisBusProps {
   bus: SceneLayout['bus'];

@@ -1,5 +1,4 @@
 import type { AnchorRegistry } from '../hud/anchor-registry.js';
-import type { SceneLayout } from '../scene-layout.js';
 import type { StatusStore } from '../status-store.js';
 import { BackdropGrid } from './backdrop-grid.js';
 import { BreakSpark } from './break-spark.js';
@@ -9,6 +8,7 @@ import { HostBox } from './host-box.js';
 import { HudProjector } from './hud-projector.js';
 import { Pipe } from './pipe.js';
 import { RedisBus } from './redis-bus.js';
+import type { SceneLayout } from './scene-layout.js';
 import { WorkerBlades } from './worker-blades.js';
 
 /** The panel's background colour, so an opaque canvas (cheaper to composite) blends in. */

@@ -1,7 +1,7 @@
 import { useMemo, useSyncExternalStore } from 'react';
-import { computeLayout, type SceneLayout } from '../scene-layout.js';
 import type { StatusStore } from '../status-store.js';
 import { topologyFromKey, topologyKey } from '../worker-views.js';
+import { computeLayout, type SceneLayout } from './scene-layout.js';
 
 /**
  * The layout of the store's fleet. It changes (and re-renders the caller) only when workers,

@@ -1,10 +1,10 @@
 import { useFrame } from '@react-three/fiber';
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { BoxGeometry, Color, InstancedBufferAttribute, type InstancedMesh, Object3D } from 'three';
-import type { WorkerSlot } from '../scene-layout.js';
 import type { StatusStore } from '../status-store.js';
 import { type DrawnStatus, STATUS_COLORS } from '../status-visuals.js';
 import { workerViews } from '../worker-views.js';
+import type { WorkerSlot } from './scene-layout.js';
 import { useDisposable } from './use-disposable.js';
 
 export interface WorkerBladesProps {
