@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FLEET } from '@fleet/core/contracts';
+import { tempDir } from '@fleet/testing/vitest';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, DEFAULTS, loadConfig } from '../src/config.js';
 
 const TOKEN = '123456789:AAHfake-token_for-tests-0123456789abcdef';
-const dir = mkdtempSync(join(tmpdir(), 'alerting-config-'));
+const dir = tempDir('alerting-config-');
 const tokenFile = join(dir, 'token');
 writeFileSync(tokenFile, `${TOKEN}\n`);
 const fleetFile = join(dir, 'fleet.yaml');

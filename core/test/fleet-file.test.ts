@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FLEET, FleetConfigError, loadFleet } from '@fleet/core';
+import { tempDir } from '@fleet/testing/vitest';
 import { describe, expect, it } from 'vitest';
 
-const dir = mkdtempSync(join(tmpdir(), 'fleet-file-'));
+const dir = tempDir('fleet-file-');
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);

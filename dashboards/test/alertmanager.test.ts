@@ -2,10 +2,10 @@
 // Alertmanager (Debian's prometheus-alertmanager) → Telegram (a local fake Bot API server), for
 // the alerts the alerting service cannot send about itself.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeTelegramServer, freePort, requireBinary, TEST_TOKEN } from '@fleet/testing';
+import { tempDir } from '@fleet/testing/vitest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type PrometheusServer, startPrometheus } from './helpers/prometheus-server.js';
@@ -14,7 +14,7 @@ const root = join(import.meta.dirname, '..', '..');
 const ENTRYPOINT = join(root, 'alertmanager', 'entrypoint.sh');
 const CHAT = '-1001234567890';
 
-const workdir = mkdtempSync(join(tmpdir(), 'fleet-alertmanager-'));
+const workdir = tempDir('fleet-alertmanager-');
 // The image calls it `alertmanager`; Debian, `prometheus-alertmanager`.
 const binDir = join(workdir, 'bin');
 mkdirSync(binDir);
@@ -22,7 +22,6 @@ symlinkSync(
   requireBinary('prometheus-alertmanager', 'prometheus-alertmanager'),
   join(binDir, 'alertmanager'),
 );
-afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 
 let counter = 0;
 /** Runs the entrypoint; `args` go to alertmanager. Returns the child and the config it wrote. */

@@ -1,10 +1,10 @@
 // docker-compose.yml and the Dockerfile, read as configuration (docker-compose v1's `config`) and
 // checked for what the NAS deployment relies on. `npm run test:deploy` builds and runs them.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { requireBinary } from '@fleet/testing';
+import { tempDir } from '@fleet/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -90,19 +90,15 @@ describe('docker-compose.yml', () => {
   });
 
   it('stops with a message naming REDIS_URL when it is not set', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fleet-compose-'));
+    const env = join(tempDir('fleet-compose-'), '.env');
+    writeFileSync(env, '# nothing set\n');
+    let message = '';
     try {
-      writeFileSync(join(dir, '.env'), '# nothing set\n');
-      let message = '';
-      try {
-        compose(['--env-file', join(dir, '.env'), 'config', '-q']);
-      } catch (error) {
-        message = String((error as { stderr?: string }).stderr);
-      }
-      expect(message).toMatch(/set REDIS_URL in \.env/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+      compose(['--env-file', env, 'config', '-q']);
+    } catch (error) {
+      message = String((error as { stderr?: string }).stderr);
     }
+    expect(message).toMatch(/set REDIS_URL in \.env/);
   });
 
   it.each(['exporter', 'alerting', 'prometheus', 'alertmanager', 'grafana', 'redis'])(

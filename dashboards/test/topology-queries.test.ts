@@ -2,12 +2,12 @@
 // series the exporter publishes for a given fleet situation. Each expectation is what Grafana
 // receives: one row per node / edge, with the label columns the Node Graph reads.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FLEET, linkStatus, STATES_BY_KIND } from '@fleet/core/contracts';
 import { requireBinary } from '@fleet/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@fleet/testing/vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { STATE_CODES, UNKNOWN_STATE_CODE, workerStateCodeQuery } from '../src/fleet-overview.js';
 import {
@@ -199,8 +199,7 @@ const cases: { name: string; situation: Situation; nodes: Row[]; edges: Row[] }[
   },
 ];
 
-const workdir = mkdtempSync(join(tmpdir(), 'fleet-topology-'));
-afterAll(() => rmSync(workdir, { recursive: true, force: true }));
+const workdir = tempDir('fleet-topology-');
 
 /** PromQL labels syntax of a row, as promtool prints and expects it. */
 const labels = (row: Row) =>

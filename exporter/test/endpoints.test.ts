@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FLEET, DROP_REASONS, HEARTBEAT_FIELDS, StatusDocumentSchema } from '@fleet/core';
 import { TestRedisServer } from '@fleet/testing';
+import { tempDir } from '@fleet/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';
 import { getJson, getText, sample, startTestExporter } from './harness.js';
@@ -155,7 +155,7 @@ describe('other endpoints', () => {
   });
 
   it('/infra/ serves the built panel from the panel directory', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fleet-panel-'));
+    const dir = tempDir('fleet-panel-');
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>fleet panel</title>');
     writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');

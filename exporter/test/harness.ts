@@ -1,8 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger } from '@fleet/core';
 import type { TestRedisServer } from '@fleet/testing';
+import { tempDir } from '@fleet/testing/vitest';
 import { type ExporterOptions, type RunningExporter, startExporter } from '../src/index.js';
 
 /** An in-process exporter on a free loopback port, quiet, with no panel built. */
@@ -15,7 +13,7 @@ export function startTestExporter(
     port: 0,
     host: '127.0.0.1',
     logger: createLogger('exporter', 'silent'),
-    panelDir: mkdtempSync(join(tmpdir(), 'fleet-no-panel-')),
+    panelDir: tempDir('fleet-no-panel-'),
     ...options,
   });
 }

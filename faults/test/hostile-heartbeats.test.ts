@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlertingService } from '@fleet/alerting';
 import type { ExporterProcess, FakeTelegramServer } from '@fleet/testing';
 import { LOADED_MACHINE_SLACK_MS, requireBinary, rssMb, TestRedisServer } from '@fleet/testing';
 import { afterChecks, Workers } from '@fleet/testing/alerting';
+import { tempDir } from '@fleet/testing/vitest';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeAnswer } from '../src/endpoint-poller.js';
@@ -107,7 +107,7 @@ describe(`${HOSTILE_KEYS.toLocaleString('en')} malformed or hostile heartbeat ke
     expect(answer.status).toBe(200);
     expect(answer.ms).toBeLessThan(DEFAULT_COLLECT_TIMEOUT_MS + LOADED_MACHINE_SLACK_MS);
     expect(answer.body).toMatch(/^fleet_heartbeat_invalid\{worker="ai_trade"\} 1$/m);
-    const file = join(mkdtempSync(join(tmpdir(), 'fleet-faults-')), 'metrics.txt');
+    const file = join(tempDir('fleet-faults-'), 'metrics.txt');
     writeFileSync(file, answer.body);
     // `check metrics` lints too; a parse error is what would break a Prometheus scrape.
     const output = (() => {
