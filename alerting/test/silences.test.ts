@@ -1,3 +1,11 @@
+import { CHAT, FakeTelegramServer, TEST_TOKEN } from '@fleet/testing';
+import {
+  afterChecks,
+  CapturedLog,
+  fastOptions,
+  quietPeriod,
+  useAlertingRedis,
+} from '@fleet/testing/alerting';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,
@@ -5,16 +13,6 @@ import {
   startAlerting,
 } from '../src/alerting-service.js';
 import { DEFAULTS } from '../src/config.js';
-import {
-  afterChecks,
-  CapturedLog,
-  CHAT,
-  fastOptions,
-  quietPeriod,
-  TEST_TOKEN,
-  useAlertingRedis,
-} from './support/alerting-harness.js';
-import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
 const db = useAlertingRedis();
 let telegram: FakeTelegramServer;
