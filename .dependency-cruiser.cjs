@@ -19,7 +19,13 @@ module.exports = {
       severity: 'error',
       comment: 'Import another package by its name (@fleet/...), never by a path into its folders.',
       from: { path: `^${PACKAGES}/` },
-      to: { dependencyTypes: ['local'], path: `^${PACKAGES}/`, pathNot: ['^$1/'] },
+      to: {
+        dependencyTypes: ['local'],
+        // From the root's own folders (scripts/, python/) a package name resolves as local too.
+        dependencyTypesNot: ['aliased'],
+        path: `^${PACKAGES}/`,
+        pathNot: ['^$1/'],
+      },
     },
   ],
   options: {

@@ -1,7 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CHAT, FakeTelegramServer, freePort, TEST_TOKEN, TestRedisServer } from '@fleet/testing';
-import { eventually, Workers } from '@fleet/testing/alerting';
+import {
+  CHAT,
+  eventually,
+  FakeTelegramServer,
+  freePort,
+  TEST_TOKEN,
+  TestRedisServer,
+} from '@fleet/testing';
+import { Workers } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 

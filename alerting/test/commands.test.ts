@@ -1,8 +1,7 @@
-import { CHAT, FakeTelegramServer, OTHER_CHAT, TEST_TOKEN } from '@fleet/testing';
+import { CHAT, eventually, FakeTelegramServer, OTHER_CHAT, TEST_TOKEN } from '@fleet/testing';
 import {
   afterChecks,
   CapturedLog,
-  eventually,
   fastOptions,
   quietPeriod,
   useAlertingRedis,

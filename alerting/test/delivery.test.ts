@@ -1,11 +1,5 @@
-import { CHAT, FakeTelegramServer, freePort, TEST_TOKEN } from '@fleet/testing';
-import {
-  afterChecks,
-  CapturedLog,
-  eventually,
-  fastOptions,
-  useAlertingRedis,
-} from '@fleet/testing/alerting';
+import { CHAT, eventually, FakeTelegramServer, freePort, TEST_TOKEN } from '@fleet/testing';
+import { afterChecks, CapturedLog, fastOptions, useAlertingRedis } from '@fleet/testing/alerting';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,

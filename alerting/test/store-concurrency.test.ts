@@ -1,6 +1,13 @@
 import { Collector, createLogger, createRedisClient, parseFleet } from '@fleet/core';
-import { CHAT, FakeTelegramServer, freePort, TEST_TOKEN, TestRedisServer } from '@fleet/testing';
-import { eventually, Workers } from '@fleet/testing/alerting';
+import {
+  CHAT,
+  eventually,
+  FakeTelegramServer,
+  freePort,
+  TEST_TOKEN,
+  TestRedisServer,
+} from '@fleet/testing';
+import { Workers } from '@fleet/testing/alerting';
 import { Api } from 'node-telegram-bot-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertChecker, AlertStateUnavailableError } from '../src/alert-checker.js';

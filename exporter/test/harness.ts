@@ -35,13 +35,3 @@ export function sample(metrics: string, series: string): number | undefined {
   const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
-
-/** Polls `check` every 50 ms until it returns true, for at most `ms`. */
-export async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`condition not met within ${ms} ms`);
-}

@@ -1,8 +1,8 @@
 import { StatusDocumentSchema } from '@fleet/core';
-import { LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/testing';
+import { eventually, LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';
-import { eventually, getJson, getText, sample, startTestExporter } from './harness.js';
+import { getJson, getText, sample, startTestExporter } from './harness.js';
 import { seedFleet } from './seed.js';
 
 const COLLECT_TIMEOUT_MS = 400;

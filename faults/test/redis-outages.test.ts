@@ -1,6 +1,6 @@
 import type { AlertingService } from '@fleet/alerting';
 import type { ExporterProcess, FakeTelegramServer } from '@fleet/testing';
-import { LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/testing';
+import { eventually, LOADED_MACHINE_SLACK_MS, TestRedisServer } from '@fleet/testing';
 import { afterChecks } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,6 @@ import {
   startWriters,
   statusDocument,
   TEST_FLEET,
-  until,
 } from './support/stack.js';
 
 // One stack for the file: Redis, three heartbeat writers, the exporter CLI polled by eight
@@ -86,7 +85,7 @@ function expectLedger(expected: { redisDowns: number }) {
 
 describe('Redis faults under load (exporter CLI polled by 8 clients, alerting, live writers)', () => {
   it('Redis killed, then restarted empty: served throughout, one "down" and one "restored"', async () => {
-    await until(allAlive, 10_000, 'every worker alive');
+    await eventually(allAlive, 10_000, 'every worker alive');
     const poller = pollExporter();
     await redis.kill();
     await telegram.waitFor((sent) => alertsIn(sent).length >= 1, 20_000, 'Redis down');
@@ -94,7 +93,7 @@ describe('Redis faults under load (exporter CLI polled by 8 clients, alerting, l
     await redis.restart();
     await telegram.waitFor((sent) => alertsIn(sent).length >= 2, 20_000, 'Redis restored');
     // The writers re-beat into the empty Redis; the exporter sees them without a restart.
-    await until(allAlive, 15_000, 'every worker alive again');
+    await eventually(allAlive, 15_000, 'every worker alive again');
     await afterChecks(alerting, 5);
     const summary = await poller.stop();
     expectServedThroughout(summary);
@@ -116,7 +115,7 @@ describe('Redis faults under load (exporter CLI polled by 8 clients, alerting, l
       redis.thaw();
     }
     await telegram.waitFor((sent) => alertsIn(sent).length >= 4, 20_000, 'Redis restored');
-    await until(allAlive, 15_000, 'every worker alive again');
+    await eventually(allAlive, 15_000, 'every worker alive again');
     await afterChecks(alerting, 5);
     const summary = await poller.stop();
     expectServedThroughout(summary);
@@ -130,7 +129,7 @@ describe('Redis faults under load (exporter CLI polled by 8 clients, alerting, l
     await client.flushall();
     // The writers beat every 300 ms: the fleet is back at once; alerting's own state and lease
     // were flushed too.
-    await until(allAlive, 10_000, 'every worker alive again');
+    await eventually(allAlive, 10_000, 'every worker alive again');
     await afterChecks(alerting, 10);
     const summary = await poller.stop();
     expectServedThroughout(summary);

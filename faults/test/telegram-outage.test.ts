@@ -1,12 +1,12 @@
 import type { AlertingService } from '@fleet/alerting';
 import type { FakeTelegramServer } from '@fleet/testing';
-import { TestRedisServer } from '@fleet/testing';
+import { eventually, TestRedisServer } from '@fleet/testing';
 import { afterChecks, Workers } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downAtEnd, ledgerProblems } from '../src/alert-ledger.js';
 import { TelegramOutageProxy } from '../src/telegram-outage-proxy.js';
-import { alertsIn, ledger, startAlertingWithTelegram, until } from './support/stack.js';
+import { alertsIn, ledger, startAlertingWithTelegram } from './support/stack.js';
 
 /**
  * Compression: Telegram refuses every sendMessage for 12 s here, standing for minutes in
@@ -62,7 +62,7 @@ describe('Telegram answering 429 and 500 for a long stretch', () => {
     await afterChecks(alerting, 3);
     await workers.setDeadLetters('video-render', 2);
     await afterChecks(alerting, 3);
-    await until(
+    await eventually(
       () => performance.now() - outageStarted >= OUTAGE_MS,
       OUTAGE_MS + 5000,
       'the end of the outage',

@@ -3,9 +3,11 @@ import type { AlertingOptions, AlertingService } from '@fleet/alerting';
 import { parseFleet, redisKeys } from '@fleet/core/contracts';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeAll } from 'vitest';
+import { eventually } from './eventually.js';
 import { CHAT, type FakeTelegramServer, TEST_TOKEN } from './fake-telegram-server.js';
-import { TestRedisServer } from './redis-server.js';
+import type { TestRedisServer } from './redis-server.js';
+import { useTestRedis } from './use-test-redis.js';
 
 export const TEST_FLEET = parseFleet({
   workers: [
@@ -143,20 +145,6 @@ export async function afterChecks(
   );
 }
 
-/** Polls `condition` every 50 ms until it holds, or fails after `timeoutMs` saying what. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Waits so long that a message that should not come would have come. */
 export function quietPeriod(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -171,21 +159,15 @@ export interface AlertingRedis {
 
 /**
  * Gives the calling test file a private redis-server (stopped after the file), emptied before
- * each test. The fields are set once `beforeAll` has run.
+ * each test, with `Workers` on it. The fields are set once `beforeAll` has run.
  */
 export function useAlertingRedis(): AlertingRedis {
+  const base = useTestRedis();
   const db = {} as AlertingRedis;
-  beforeAll(async () => {
-    db.redis = await TestRedisServer.start();
-    db.client = db.redis.client();
-    db.workers = new Workers(db.client);
-  });
-  beforeEach(async () => {
-    await db.client.flushall();
-  });
-  afterAll(async () => {
-    db.client.disconnect();
-    await db.redis.stop();
+  beforeAll(() => {
+    db.redis = base.server;
+    db.client = base.redis;
+    db.workers = new Workers(base.redis);
   });
   return db;
 }

@@ -99,20 +99,6 @@ export function startWriters(redis: TestRedisServer, fleet: Fleet = TEST_FLEET) 
   };
 }
 
-/** Polls `check` every 50 ms until it holds, or fails after `ms` saying what it waited for. */
-export async function until(
-  check: () => boolean | Promise<boolean>,
-  ms: number,
-  what: string,
-): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > deadline)
-      throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** The exporter's current status document. */
 export async function statusDocument(exporter: ExporterProcess) {
   const response = await fetch(`${exporter.url}/api/agent-office/nodes`);
