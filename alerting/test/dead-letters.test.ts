@@ -1,4 +1,6 @@
 import { redisKeys } from '@fleet/core/contracts';
+import { CHAT, eventually, FakeTelegramServer, type SentMessage, TEST_TOKEN } from '@fleet/testing';
+import { CapturedLog, fastOptions, useAlertingRedis } from '@fleet/testing/alerting';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,
@@ -14,15 +16,6 @@ import {
   parseCallback,
   previewItem,
 } from '../src/dead-letters/dead-letter-view.js';
-import {
-  CapturedLog,
-  CHAT,
-  eventually,
-  fastOptions,
-  TEST_TOKEN,
-  useAlertingRedis,
-} from './support/alerting-harness.js';
-import { FakeTelegramServer, type SentMessage } from './support/fake-telegram-server.js';
 
 function peeked(content: Buffer | string, position = 0): PeekedItem {
   const bytes = Buffer.from(content);

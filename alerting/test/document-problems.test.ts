@@ -1,19 +1,12 @@
 import { parseFleet, redisKeys } from '@fleet/core/contracts';
+import { CHAT, FakeTelegramServer, TEST_TOKEN } from '@fleet/testing';
+import { afterChecks, CapturedLog, fastOptions, useAlertingRedis } from '@fleet/testing/alerting';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type AlertingOptions,
   type AlertingService,
   startAlerting,
 } from '../src/alerting-service.js';
-import {
-  afterChecks,
-  CapturedLog,
-  CHAT,
-  fastOptions,
-  TEST_TOKEN,
-  useAlertingRedis,
-} from './support/alerting-harness.js';
-import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
 const db = useAlertingRedis();
 let telegram: FakeTelegramServer;

@@ -1,18 +1,9 @@
 import { redisKeys } from '@fleet/core/contracts';
-import { TestRedisServer } from '@fleet/core/testing';
+import { CHAT, eventually, FakeTelegramServer, TEST_TOKEN, TestRedisServer } from '@fleet/testing';
+import { afterChecks, CapturedLog, fastOptions, Workers } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertingService, startAlerting } from '../src/alerting-service.js';
-import {
-  afterChecks,
-  CapturedLog,
-  CHAT,
-  eventually,
-  fastOptions,
-  TEST_TOKEN,
-  Workers,
-} from './support/alerting-harness.js';
-import { FakeTelegramServer } from './support/fake-telegram-server.js';
 
 const PREFIX = 'fleet-alerting:';
 // A memory limit and a policy that evicts keys with a TTL: heartbeats (EX 45) may go, the

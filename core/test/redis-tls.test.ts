@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Collector, createRedisClient, DEFAULT_FLEET } from '@fleet/core';
-import { freePort, requireBinary, TestRedisServer } from '@fleet/core/testing';
+import { freePort, requireBinary, TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A private CA made by openssl, a server certificate for 127.0.0.1 that it signed, and a client

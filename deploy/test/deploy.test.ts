@@ -6,10 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeTelegramServer } from '@fleet/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { FakeTelegramServer } from '../../alerting/test/support/fake-telegram-server.js';
 import { launchChromium } from '../../panel/test/support/chromium.js';
 import { waitForScene, watchProblems } from '../../panel/test/support/panel-page.js';
 import {

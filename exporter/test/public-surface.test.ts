@@ -1,6 +1,6 @@
 // The main port is safe to publish: security headers, CORS as configured, no internal address in
 // redis_error; /metrics and /readyz can move to an internal listener (EXPORTER_INTERNAL_PORT).
-import { freePort, TestRedisServer } from '@fleet/core/testing';
+import { freePort, TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, corsOrigins, loadConfig } from '../src/config.js';
 import type { RunningExporter } from '../src/index.js';

@@ -1,5 +1,5 @@
 import { StatusDocumentSchema } from '@fleet/core';
-import { TestRedisServer } from '@fleet/core/testing';
+import { TestRedisServer } from '@fleet/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningExporter } from '../src/index.js';
 import { getJson, getText, sample, startTestExporter } from './harness.js';

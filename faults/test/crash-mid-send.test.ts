@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort, TestRedisServer } from '@fleet/core/testing';
+import { eventually, FakeTelegramServer, freePort, TestRedisServer } from '@fleet/testing';
+import { Workers } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workers } from '../../alerting/test/support/alerting-harness.js';
-import { FakeTelegramServer } from '../../alerting/test/support/fake-telegram-server.js';
 import { TelegramOutageProxy } from '../src/telegram-outage-proxy.js';
-import { CHAT, TEST_TOKEN, until } from './support/stack.js';
+import { CHAT, TEST_TOKEN } from './support/stack.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // The alerting CLI from source, run by node itself so that SIGKILL hits the service.
@@ -87,24 +86,24 @@ describe('alerting killed (SIGKILL) while a message is in flight', { timeout: 12
   it('the restarted service checks at once, takes the dead claim over, and nothing waits behind it', async () => {
     await workers.beatAll([...SIX, 'ai_trade']);
     const first = await startCli();
-    await until(async () => (await checksRun(first.port)) >= 2, 45_000, 'the first process');
+    await eventually(async () => (await checksRun(first.port)) >= 2, 45_000, 'the first process');
     proxy.setOutage(true);
     await workers.kill('video-render');
-    await until(() => proxy.refused.hang >= 1, 10_000, 'the "down" message in flight');
+    await eventually(() => proxy.refused.hang >= 1, 10_000, 'the "down" message in flight');
     first.child.kill('SIGKILL');
     const killedAt = Date.now();
     proxy.setOutage(false);
 
     const spawnedAt = Date.now();
     const second = await startCli();
-    await until(
+    await eventually(
       async () =>
         (await fetch(`http://127.0.0.1:${second.port}/healthz`).catch(() => null))?.ok === true,
       45_000,
       `the second process\n${second.output()}`,
     );
     const upAt = Date.now();
-    await until(async () => (await checksRun(second.port)) >= 1, 10_000, 'its first check');
+    await eventually(async () => (await checksRun(second.port)) >= 1, 10_000, 'its first check');
     const firstCheckMs = Date.now() - upAt;
     const [down] = await telegram.waitFor((sent) => sent.length === 1, 30_000, 'the down message');
     const deliveredMs = (down?.at ?? 0) - killedAt;

@@ -1,8 +1,8 @@
 import { parseFleet, type StatusDocument } from '@fleet/core/contracts';
-import { TestRedisServer } from '@fleet/core/testing';
+import type { ExporterProcess } from '@fleet/testing';
+import { TestRedisServer } from '@fleet/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExporterProcess } from '../../bench/exporter-process.js';
 import { startExporter, startWriters } from './support/stack.js';
 
 // The exporter's side of two lies at the edges: a heartbeat that stops moving while its key stays

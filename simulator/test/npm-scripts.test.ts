@@ -1,5 +1,5 @@
+import { killLeftovers, run } from '@fleet/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killLeftovers, run } from './support/child-process.js';
 
 afterEach(killLeftovers);
 
