@@ -86,6 +86,8 @@ export class FleetSimulator {
   private paused = false;
   private pauseRefresh: NodeJS.Timeout | undefined;
   private trickle: NodeJS.Timeout | undefined;
+  /** Timer ticks whose Redis calls are still in flight: cleanup waits for them to land first. */
+  private readonly ticks = new Set<Promise<void>>();
   private wrotePause = false;
   private started = false;
   private closing: Promise<CleanupReport | null> | undefined;
@@ -148,7 +150,7 @@ export class FleetSimulator {
     const targets = onlyTo ? [onlyTo] : this.renderWorkers;
     this.trickle = setInterval(() => {
       const target = targets[Math.floor(this.random() * targets.length)];
-      if (target) this.enqueue(target, 1).catch((error: unknown) => this.warn('enqueue', error));
+      if (target) this.tick('enqueue', () => this.enqueue(target, 1));
     }, everyMs);
   }
 
@@ -177,7 +179,7 @@ export class FleetSimulator {
       this.wrotePause = true;
       await setQueuePaused(this.redis, this.ttlS);
       this.pauseRefresh = setInterval(() => {
-        setQueuePaused(this.redis, this.ttlS).catch((error: unknown) => this.warn('pause', error));
+        this.tick('pause', () => setQueuePaused(this.redis, this.ttlS));
       }, this.beatIntervalMs);
     } else {
       await clearQueuePaused(this.redis);
@@ -254,6 +256,9 @@ export class FleetSimulator {
       w.stop.abort();
     }
     await Promise.all([...this.workers.values()].flatMap((w) => [w.writer.close(), w.loop]));
+    // A tick that read LLEN before the timers stopped still pushes; its job must exist before
+    // the cleanup below looks for it (and a late pause refresh must not outlive its DEL).
+    await Promise.allSettled(this.ticks);
     if (!cleanup) return null;
 
     const pipeline = this.redis.pipeline();
@@ -281,6 +286,17 @@ export class FleetSimulator {
       else report.jobs += Number(removed);
     });
     return report;
+  }
+
+  /** Runs a timer's Redis work unless closing, and keeps it until it settles for `shutdown`. */
+  private tick(what: string, work: () => Promise<unknown>): void {
+    if (this.closing) return;
+    const done = work().then(
+      () => undefined,
+      (error: unknown) => this.warn(what, error),
+    );
+    this.ticks.add(done);
+    void done.then(() => this.ticks.delete(done));
   }
 
   private launch(spec: WorkerSpec, incarnation: number, processingLists: Set<string>): void {

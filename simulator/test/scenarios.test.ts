@@ -291,4 +291,65 @@ describe('FleetSimulator.close', () => {
     expect(await db.redis.exists(...ALL.map((n) => `worker:${n}:heartbeat`))).toBe(6);
     await vi.waitFor(async () => expect(await db.redis.keys('worker:*')).toEqual([]), WAIT);
   });
+
+  /**
+   * Holds every later `method` call on `key` on the test's client until released, and says when
+   * the first one arrives: a timer tick caught between its Redis calls when close() starts.
+   */
+  function holdCalls(method: 'llen' | 'set', key: string) {
+    const client = db.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const original = client[method]?.bind(db.redis) as (...args: unknown[]) => Promise<unknown>;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let arrived = () => {};
+    const reached = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const spy = vi.spyOn(client, method).mockImplementation(async (...args: unknown[]) => {
+      if (args[0] === key) {
+        arrived();
+        await gate;
+      }
+      return original(...args);
+    });
+    return { reached, release, restore: () => spy.mockRestore() };
+  }
+
+  it.each([
+    [
+      'a producer tick between LLEN and LPUSH',
+      'llen' as const,
+      'queue:image-render',
+      (sim: FleetSimulator) => sim.setTrickle(5, 'image-render'),
+    ],
+    [
+      'a pause refresh',
+      'set' as const,
+      'queue:paused',
+      (sim: FleetSimulator) => sim.setTradingPause(true),
+    ],
+  ])('waits for %s in flight, then cleans up what it wrote', async (_case, method, key, begin) => {
+    const sim = new FleetSimulator({ redis: db.redis, ...FAST, jobMs: 60_000 });
+    sim.start();
+    await begin(sim);
+    const held = holdCalls(method, key);
+    try {
+      await held.reached;
+      const closed = sim.close({ cleanup: true });
+      // While a tick is held, close() must not finish (and so must not clean up yet).
+      const first = await Promise.race([
+        closed.then(() => 'closed'),
+        new Promise((resolve) => setTimeout(resolve, 1000, 'still waiting')),
+      ]);
+      held.release();
+      expect(first).toBe('still waiting');
+      await closed;
+    } finally {
+      held.release();
+      held.restore();
+    }
+    expect(await db.redis.keys('*')).toEqual([]);
+  });
 });
