@@ -1,5 +1,6 @@
 import type { Logger } from '@fleet/core';
-import type { StatusDocument } from '@fleet/core/contracts';
+import type { StatusDocument, WorkerSpec } from '@fleet/core/contracts';
+import { alertButtonRows, attachButtons } from './alert-buttons.js';
 import { type AlertState, mergeAlertStates } from './alert-state.js';
 import { type AlertStore, type OutboxMessage, outboxMessage } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
@@ -27,6 +28,8 @@ export interface AlertCheckerOptions {
   lang: Lang;
   /** Each message goes to every one of these chats. */
   chatIds: readonly string[];
+  /** The fleet's workers, in fleet-file order: a button names a worker by its index. */
+  workers: readonly WorkerSpec[];
   now: () => number;
   logger: Logger;
   metrics: AlertingMetrics;
@@ -133,7 +136,15 @@ export class AlertChecker {
           .filter((worker) => worker.in_fleet)
           .map((worker) => [worker.name, worker.host]),
       );
-      for (const text of renderAlertMessages(announce, outcome.next, now, lang, hosts)) {
+      const rows = alertButtonRows(
+        announce,
+        new Map(),
+        (name) => this.options.workers.findIndex((worker) => worker.name === name),
+        (name) => this.options.workers.some((worker) => worker.name === name && worker.queue),
+        lang,
+      );
+      const rendered = renderAlertMessages(announce, outcome.next, now, lang, hosts);
+      for (const text of attachButtons(rendered, rows)) {
         for (const chatId of chatIds) messages.push(outboxMessage(chatId, text, now));
       }
     }

@@ -1,5 +1,7 @@
 import type { Redis, Result } from 'ioredis';
 import type { AlertState } from './alert-state.js';
+import type { Keyboard } from './inline-keyboard.js';
+import type { RenderedMessage } from './messages.js';
 import type { Silences } from './silences.js';
 
 /** A message waiting in the outbox until Telegram accepts it. */
@@ -14,14 +16,15 @@ export interface OutboxMessage {
   createdAt: number;
   /** Not to be sent before this time (a 429's retry_after, or the backoff). */
   dueAt: number;
+  /**
+   * Inline buttons under the message. Kept with it, so a resend after a crash mid-send (or the
+   * plain-text fallback) carries the same buttons.
+   */
+  keyboard?: Keyboard;
 }
 
 /** A message for the outbox, due now, to be sent as HTML first. */
-export function outboxMessage(
-  chatId: string,
-  text: { html: string; plain: string },
-  now: number,
-): OutboxMessage {
+export function outboxMessage(chatId: string, text: RenderedMessage, now: number): OutboxMessage {
   return {
     chatId,
     html: text.html,
@@ -30,6 +33,7 @@ export function outboxMessage(
     attempts: 0,
     createdAt: now,
     dueAt: now,
+    ...(text.keyboard && text.keyboard.length > 0 ? { keyboard: text.keyboard } : {}),
   };
 }
 

@@ -142,6 +142,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     },
     lang: settings.lang,
     chatIds,
+    workers: fleet.workers,
     now,
     logger,
     metrics,

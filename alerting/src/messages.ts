@@ -2,12 +2,14 @@ import type { AlertState } from './alert-state.js';
 import { formatDuration } from './duration.js';
 import type { AlertEvent } from './evaluate-check.js';
 import { clip, escapeHtml, htmlToPlain, splitLines, wrapList } from './html.js';
+import type { Keyboard } from './inline-keyboard.js';
 import type { Lang } from './lang.js';
 
-/** A message ready for Telegram: the HTML form, and the plain form to fall back on. */
+/** A message ready for Telegram: the HTML form, the plain form to fall back on, its buttons. */
 export interface RenderedMessage {
   html: string;
   plain: string;
+  keyboard?: Keyboard;
 }
 
 const MAX_ERROR_CHARS = 300;

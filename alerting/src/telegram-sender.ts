@@ -1,6 +1,7 @@
 import type { Logger } from '@fleet/core';
 import { type Api, ParseError, TelegramApiError } from 'node-telegram-bot-api';
 import type { OutboxMessage } from './alert-store.js';
+import { markup } from './inline-keyboard.js';
 import { describeError, type Scrubber } from './scrub.js';
 
 /** Why a send attempt failed, as counted in `fleet_alerting_messages_failed_total`. */
@@ -16,7 +17,8 @@ export type SendFailureReason = (typeof SEND_FAILURE_REASONS)[number];
 
 /** What to do with a message after one attempt to send it. */
 export type SendOutcome =
-  | { kind: 'sent' }
+  /** Accepted; `messageId` names it for later edits (absent in log-only mode). */
+  | { kind: 'sent'; messageId?: number }
   /** Keep it and try again after `afterMs`. */
   | { kind: 'retry'; afterMs: number; reason: SendFailureReason; detail: string }
   /** Telegram refused the HTML: send the plain form instead, right away. */
@@ -88,13 +90,14 @@ export class TelegramSender implements MessageSender {
 
   async send(message: OutboxMessage): Promise<SendOutcome> {
     try {
-      await this.options.api.sendMessage({
+      const sent = await this.options.api.sendMessage({
         chat_id: message.chatId,
         text: message.parseMode === 'html' ? message.html : message.plain,
         ...(message.parseMode === 'html' ? { parse_mode: 'HTML' } : {}),
         link_preview_options: { is_disabled: true },
+        ...markup(message.keyboard),
       });
-      return { kind: 'sent' };
+      return { kind: 'sent', messageId: sent.message_id };
     } catch (error) {
       return classifySendError(error, message, this.options.scrub);
     }

@@ -383,7 +383,7 @@ export class FakeTelegramServer {
       if (problem) return bad(`Bad Request: can't parse entities: ${problem}`);
     }
     const replyMarkup = this.keyboard(params.reply_markup);
-    if (replyMarkup === 'invalid') return bad('Bad Request: BUTTON_DATA_INVALID');
+    if (replyMarkup && 'invalid' in replyMarkup) return bad(replyMarkup.invalid);
     const messageId = this.nextMessageId++;
     this.sent.push({ chatId, text, parseMode, at: Date.now(), messageId, replyMarkup });
     this.live.set(messageId, { chatId, text, replyMarkup });
@@ -399,15 +399,38 @@ export class FakeTelegramServer {
     });
   }
 
-  /** An inline keyboard from its JSON; 'invalid' when a callback_data is over 64 bytes. */
-  private keyboard(json: string | undefined): InlineKeyboard | null | 'invalid' {
-    if (!json) return null;
-    const markup = JSON.parse(json) as InlineKeyboard;
-    const buttons = markup.inline_keyboard.flat();
-    if (buttons.some((b) => !b.callback_data || Buffer.byteLength(b.callback_data) > 64)) {
-      return 'invalid';
+  /**
+   * An inline keyboard from its JSON, checked as strictly as Telegram does: the JSON parses into
+   * rows of buttons, each with a non-empty text and a callback_data of 1 to 64 bytes. Otherwise
+   * the Bot API's error description.
+   */
+  private keyboard(json: string | undefined): InlineKeyboard | null | { invalid: string } {
+    if (json === undefined || json === '') return null;
+    let markup: unknown;
+    try {
+      markup = JSON.parse(json);
+    } catch {
+      return { invalid: "Bad Request: can't parse reply keyboard markup JSON object" };
     }
-    return markup;
+    const rows = (markup as { inline_keyboard?: unknown } | null)?.inline_keyboard;
+    if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row))) {
+      return { invalid: 'Bad Request: field "inline_keyboard" must be an Array of Arrays' };
+    }
+    const buttons = (rows as unknown[][]).flat() as Partial<Record<string, unknown>>[];
+    if (buttons.some((b) => typeof b?.text !== 'string' || b.text.trim() === '')) {
+      return { invalid: 'Bad Request: BUTTON_TEXT_EMPTY' };
+    }
+    if (
+      buttons.some(
+        (b) =>
+          typeof b.callback_data !== 'string' ||
+          b.callback_data === '' ||
+          Buffer.byteLength(b.callback_data) > 64,
+      )
+    ) {
+      return { invalid: 'Bad Request: BUTTON_DATA_INVALID' };
+    }
+    return markup as InlineKeyboard;
   }
 
   /** Strict like Telegram: the same text and keyboard again is a 400 "message is not modified". */
@@ -429,7 +452,7 @@ export class FakeTelegramServer {
       if (problem) return bad(`Bad Request: can't parse entities: ${problem}`);
     }
     const replyMarkup = this.keyboard(params.reply_markup);
-    if (replyMarkup === 'invalid') return bad('Bad Request: BUTTON_DATA_INVALID');
+    if (replyMarkup && 'invalid' in replyMarkup) return bad(replyMarkup.invalid);
     if (
       message.text === text &&
       JSON.stringify(message.replyMarkup) === JSON.stringify(replyMarkup)

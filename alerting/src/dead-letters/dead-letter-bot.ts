@@ -3,6 +3,7 @@ import type { WorkerSpec } from '@fleet/core/contracts';
 import { type Api, type CallbackQuery, TelegramApiError } from 'node-telegram-bot-api';
 import type { AlertingMetrics } from '../alerting-metrics.js';
 import { escapeHtml } from '../html.js';
+import { markup } from '../inline-keyboard.js';
 import type { Lang } from '../lang.js';
 import { describeError, type Scrubber } from '../scrub.js';
 import type { DeadLetterRef, DeadLetterStore } from './dead-letter-store.js';
@@ -11,7 +12,6 @@ import {
   type DeadLetterPage,
   deadLetterTexts,
   itemLine,
-  type Keyboard,
   PAGE_SIZE,
   type PageView,
   parseCallback,
@@ -67,13 +67,7 @@ export class DeadLetterBot {
           ? { html: `${t.usage}\n${this.workerChoices()}`, keyboard: [] }
           : await this.page(index, 0);
     }
-    await this.options.api.sendMessage({
-      chat_id: chatId,
-      text: view.html,
-      parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-      ...markup(view.keyboard),
-    });
+    await this.send(chatId, view);
   }
 
   /** Handles a button press; returns false when the button is not one of these. */
@@ -90,12 +84,17 @@ export class DeadLetterBot {
       return true;
     }
     const edit = (view: PageView) => this.edit(message.chat.id, message.message_id, view);
-    if (callback.kind === 'page') {
+    if (callback.kind === 'page' || callback.kind === 'open') {
       if (!this.options.workers[callback.workerIndex]?.queue) {
         await answer(t.results.expired);
         return true;
       }
-      await edit(await this.page(callback.workerIndex, callback.offset));
+      // Read-only, like `/dl`: anyone in a configured chat may look.
+      if (callback.kind === 'open') {
+        await this.send(String(message.chat.id), await this.page(callback.workerIndex, 0));
+      } else {
+        await edit(await this.page(callback.workerIndex, callback.offset));
+      }
       await answer();
       return true;
     }
@@ -241,6 +240,16 @@ export class DeadLetterBot {
     );
   }
 
+  private async send(chatId: string, view: PageView): Promise<void> {
+    await this.options.api.sendMessage({
+      chat_id: chatId,
+      text: view.html,
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...markup(view.keyboard),
+    });
+  }
+
   private async edit(chatId: number, messageId: number, view: PageView): Promise<void> {
     try {
       await this.options.api.editMessageText({
@@ -267,8 +276,4 @@ export class DeadLetterBot {
         .join(', '),
     );
   }
-}
-
-function markup(keyboard: Keyboard): { reply_markup?: { inline_keyboard: Keyboard } } {
-  return keyboard.length > 0 ? { reply_markup: { inline_keyboard: keyboard } } : {};
 }

@@ -1,4 +1,5 @@
 import { escapeHtml, TELEGRAM_MAX_CHARS } from '../html.js';
+import type { Button, Keyboard } from '../inline-keyboard.js';
 import type { Lang } from '../lang.js';
 
 /** Items per page of `/dl`. */
@@ -37,20 +38,15 @@ export interface DeadLetterPage {
   items: PeekedItem[];
 }
 
-/** An inline button (Bot API InlineKeyboardButton with callback_data ≤ 64 bytes). */
-export interface Button {
-  text: string;
-  callback_data: string;
-}
-export type Keyboard = Button[][];
-
 /**
  * What a button press asks for; `ref` is a short id of what the list showed, stored in Redis.
- * Encoded as `dl:p:<worker index>:<offset>`, `dl:a:<action code>:<ref>` (ask to confirm),
- * `dl:y:<action code>:<ref>` (confirmed).
+ * Encoded as `dl:p:<worker index>:<offset>` (turn the page), `dl:o:<worker index>` (open the
+ * list in a new message: the button under a dead-letter alert, which must stay as it is),
+ * `dl:a:<action code>:<ref>` (ask to confirm), `dl:y:<action code>:<ref>` (confirmed).
  */
 export type DeadLetterCallback =
   | { kind: 'page'; workerIndex: number; offset: number }
+  | { kind: 'open'; workerIndex: number }
   | { kind: 'ask' | 'confirm'; action: DeadLetterAction; ref: string };
 
 const ACTION_CODES: Record<DeadLetterAction, string> = {
@@ -62,6 +58,7 @@ const ACTION_CODES: Record<DeadLetterAction, string> = {
 
 export function encodeCallback(callback: DeadLetterCallback): string {
   if (callback.kind === 'page') return `dl:p:${callback.workerIndex}:${callback.offset}`;
+  if (callback.kind === 'open') return `dl:o:${callback.workerIndex}`;
   return `dl:${callback.kind === 'ask' ? 'a' : 'y'}:${ACTION_CODES[callback.action]}:${callback.ref}`;
 }
 
@@ -69,6 +66,8 @@ export function encodeCallback(callback: DeadLetterCallback): string {
 export function parseCallback(data: string): DeadLetterCallback | null {
   const page = /^dl:p:(\d{1,4}):(\d{1,9})$/.exec(data);
   if (page) return { kind: 'page', workerIndex: Number(page[1]), offset: Number(page[2]) };
+  const open = /^dl:o:(\d{1,4})$/.exec(data);
+  if (open) return { kind: 'open', workerIndex: Number(open[1]) };
   const act = /^dl:([ay]):([rRdP]):([A-Za-z0-9_-]{1,32})$/.exec(data);
   if (!act) return null;
   const action = DEAD_LETTER_ACTIONS.find((a) => ACTION_CODES[a] === act[2]) as DeadLetterAction;
