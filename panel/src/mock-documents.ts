@@ -240,12 +240,14 @@ export function mockDocument(state: MockState, now: Date): StatusDocument {
  */
 export function mockHistory(state: MockState, now: Date): StatusDocument[] {
   if (state !== 'down') return [];
-  const before = new Date(now.getTime() - 60_000);
+  // Beats 14 s and 27 s before load: far from the switch to minutes at 120 s, so a slow browser
+  // still reads "Ns ago", and far enough apart to tell the two remembered beats apart.
+  const before = new Date(now.getTime() - 10_000);
   const workers = baseWorkers(before).map((w) =>
     w.name === 'video-render'
-      ? { ...w, last_beat_age_s: 14 }
+      ? { ...w, last_beat_age_s: 4 }
       : w.name === 'ai_trade'
-        ? { ...w, last_beat_age_s: 47 }
+        ? { ...w, last_beat_age_s: 17 }
         : w,
   );
   return [document(before, workers)];

@@ -45,9 +45,10 @@ describe('StatusStore', () => {
       store.acceptDocument(doc, Date.parse(doc.generated_at));
     store.acceptDocument(mockDocument('down', NOW), T);
     const snapshot = store.getSnapshot();
-    // video-render beat 14 s before a document received 60 s ago.
-    expect(beatAgeAt(snapshot, 'video-render', T)).toBe(74);
-    expect(beatAgeAt(snapshot, 'video-render', T + 10_000)).toBe(84);
+    // video-render beat 4 s before a document received 10 s ago.
+    expect(beatAgeAt(snapshot, 'video-render', T)).toBe(14);
+    expect(beatAgeAt(snapshot, 'video-render', T + 10_000)).toBe(24);
+    expect(beatAgeAt(snapshot, 'ai_trade', T)).toBe(27);
     expect(beatAgeAt(snapshot, 'music-render', T)).toBe(4);
     expect(beatAgeAt(snapshot, 'nobody', T)).toBeNull();
   });

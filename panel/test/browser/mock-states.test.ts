@@ -85,9 +85,16 @@ const STATES: Record<
       expect(c.green).toBeGreaterThan(DRAWN);
     },
     dom: async (page) => {
-      const badges = await text(page, '[data-badge="down"]');
-      expect(badges).toHaveLength(2);
-      for (const badge of badges) expect(badge).toMatch(/⚠\s*last beat \d+s ago/);
+      expect(await text(page, '[data-badge="down"]')).toHaveLength(2);
+      // Each age is the remembered beat's (14 s and 27 s before load), not a fresh 0.
+      for (const [worker, atLeast] of [
+        ['video-render', 14],
+        ['ai_trade', 27],
+      ] as const) {
+        const [badge] = await text(page, `[data-badge="down"][data-worker="${worker}"]`);
+        expect(badge).toMatch(/⚠\s*last beat \d+s ago/);
+        expect(Number(badge?.match(/(\d+)s ago/)?.[1])).toBeGreaterThanOrEqual(atLeast);
+      }
       expect(await text(page, '[data-hud="video-render"]')).toEqual([
         expect.stringContaining('🔴 다운'),
       ]);
