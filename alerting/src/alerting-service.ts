@@ -9,6 +9,7 @@ import {
   type Logger,
   redactUrl,
 } from '@fleet/core';
+import { alertingKeys } from '@fleet/core/contracts';
 import type { Redis } from 'ioredis';
 import { Api } from 'node-telegram-bot-api';
 import { AlertChecker } from './alert-checker.js';
@@ -121,6 +122,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     heartbeatStaleAfterS: settings.heartbeatStaleAfterS,
     stuckAfterS: settings.jobStuckAfterS,
     unlistedForgetAfterS: settings.unlistedForgetAfterS,
+    maintenanceKey: alertingKeys.maintenance(settings.keyPrefix),
     ...options.collector,
     redis,
     fleet,

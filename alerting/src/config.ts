@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  ALERT_KEY_PREFIX_SETTING,
   COLLECTOR_SETTINGS,
   ConfigError,
   checkRedisTls,
@@ -92,13 +93,6 @@ function userIds(value: string): number[] {
     throw new InvalidArgumentError(`"${bad}" is not a Telegram user id (a positive number).`);
   }
   return ids.map(Number);
-}
-
-function keyPrefix(value: string): string {
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(value)) {
-    throw new InvalidArgumentError('letters, digits and "_.:-" only, 1 to 64 characters.');
-  }
-  return value;
 }
 
 /** Every setting of the alerting service: the one place each is declared. */
@@ -246,13 +240,7 @@ export const SETTINGS = {
     parse: seconds({ min: 1 }),
     help: 'lease that elects the replica running checks and polling commands',
   }),
-  keyPrefix: setting({
-    flag: '--key-prefix <prefix>',
-    env: 'ALERT_KEY_PREFIX',
-    default: 'fleet-alerting:',
-    parse: keyPrefix,
-    help: "prefix of this service's own Redis keys",
-  }),
+  keyPrefix: ALERT_KEY_PREFIX_SETTING,
   ...COLLECTOR_SETTINGS,
   logLevel: setting({
     flag: '--log-level <level>',

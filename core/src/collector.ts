@@ -1,10 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Fleet, WorkerSpec } from './contracts/fleet.js';
+import type { StoredMaintenance } from './contracts/maintenance.js';
 import { HEARTBEAT_TTL_S, redisKeys } from './contracts/redis-keys.js';
 import type { StatusDocument, WorkerStatus } from './contracts/status-document.js';
 import { linksOf, pausedReasonOf, unreadWorkers } from './document-rules.js';
 import type { ScanPass } from './keyspace-scan.js';
 import type { Logger } from './logger.js';
+import { activeMaintenance, maintenanceOf, parseStoredMaintenance } from './maintenance-windows.js';
 import {
   INFO_SECTIONS,
   type PipelineReading,
@@ -80,6 +82,12 @@ export interface CollectorOptions {
   stuckAfterS?: number;
   /** `redis_evicting` stays true this long after evicted_keys last rose. @defaultValue 120 */
   evictingHoldS?: number;
+  /**
+   * The hash of one-off maintenance windows the alerting service keeps
+   * (`alertingKeys.maintenance(prefix)`), read with HGETALL in the pipeline; null reads none.
+   * @defaultValue null
+   */
+  maintenanceKey?: string | null;
 }
 
 /** What one collection cost and found, for the exporter's metrics. */
@@ -138,6 +146,9 @@ export class Collector {
   private readonly staleAfterMs: number;
   private readonly stuckAfterMs: number;
   private readonly evictingHoldMs: number;
+  private readonly maintenanceKey: string | null;
+  /** The one-off maintenance windows last read (kept while Redis cannot be read). */
+  private commandWindows: StoredMaintenance[] = [];
 
   private readonly unlisted: UnlistedWorkers;
   private readonly tracks = new Map<string, WorkerTrack>();
@@ -179,6 +190,7 @@ export class Collector {
     this.staleAfterMs = (options.heartbeatStaleAfterS ?? 3 * HEARTBEAT_TTL_S) * 1000;
     this.stuckAfterMs = (options.stuckAfterS ?? DEFAULT_STUCK_AFTER_S) * 1000;
     this.evictingHoldMs = (options.evictingHoldS ?? 120) * 1000;
+    this.maintenanceKey = options.maintenanceKey ?? null;
     this.scans = new ScanScheduler({
       redis: options.redis,
       queues: () => [...this.queues, ...this.unlisted.queues()],
@@ -250,7 +262,7 @@ export class Collector {
     await this.settleConnection();
     await this.scans.beforeCollection(this.collectTimeoutMs, cost);
     const scan = this.scans.result;
-    const plan = planPipeline(this.targets(scan), this.infoSections);
+    const plan = planPipeline(this.targets(scan), this.infoSections, this.maintenanceKey);
     const replies = (await this.redis.pipeline(plan.commands).exec()) as PipelineReply[] | null;
     cost.roundTrips += 1;
     cost.commands += plan.commands.length;
@@ -318,8 +330,10 @@ export class Collector {
     });
     const forgotten = new Set(this.unlisted.forget(nowMs));
     for (const name of forgotten) this.tracks.delete(name);
-    const workers = forgotten.size === 0 ? read : read.filter((w) => !forgotten.has(w.name));
+    const kept = forgotten.size === 0 ? read : read.filter((w) => !forgotten.has(w.name));
     this.readEvictions(reading, nowMs);
+    this.readMaintenance(reading);
+    const { workers, windows } = this.withMaintenance(kept, nowMs);
 
     const stats: CollectionStats = {
       ok: true,
@@ -363,6 +377,7 @@ export class Collector {
       collect_duration_ms: roundMs(durationMs),
       scan: scanInfo(scan, nowMs),
       ...this.redisFacts(nowMs),
+      maintenance_windows: windows,
     };
     this.lastGood = document;
     this.scans.afterCollection(reading.keyspaceSize, nowMs);
@@ -378,7 +393,11 @@ export class Collector {
       this.logger?.warn({ error: message }, 'redis read failed');
       this.lastFailure = message;
     }
-    const workers = this.lastGood?.workers ?? unreadWorkers(this.fleet);
+    // The schedules go on while Redis is away; the command windows are the last ones read.
+    const { workers, windows } = this.withMaintenance(
+      this.lastGood?.workers ?? unreadWorkers(this.fleet),
+      nowMs,
+    );
     const document: StatusDocument = {
       redis_ok: false,
       paused: this.lastGood?.paused ?? false,
@@ -392,6 +411,7 @@ export class Collector {
       collect_duration_ms: roundMs(durationMs),
       scan: scanInfo(this.scans.result, nowMs),
       ...this.redisFacts(nowMs),
+      maintenance_windows: windows,
     };
     const stats: CollectionStats = {
       ok: false,
@@ -422,6 +442,36 @@ export class Collector {
         'redis is evicting keys',
       );
     }
+  }
+
+  /** The one-off maintenance windows of this collection; an unreadable hash keeps the last. */
+  private readMaintenance(reading: PipelineReading): void {
+    if (!reading.maintenance || this.maintenanceKey === null) return;
+    const { hash, error } = reading.maintenance;
+    if (error !== null) {
+      this.logErrorChange(this.maintenanceKey, [error]);
+      return;
+    }
+    const { windows, invalid } = parseStoredMaintenance(hash);
+    this.logErrorChange(this.maintenanceKey, [
+      invalid.length > 0 ? `unreadable maintenance windows: ${invalid.join(', ')}` : null,
+    ]);
+    this.commandWindows = windows;
+  }
+
+  /** Each worker with the maintenance window it is under now, and every running window. */
+  private withMaintenance(
+    workers: readonly WorkerStatus[],
+    nowMs: number,
+  ): { workers: WorkerStatus[]; windows: StatusDocument['maintenance_windows'] } {
+    const windows = activeMaintenance(this.fleet.maintenance, this.commandWindows, nowMs);
+    return {
+      workers: workers.map((worker) => ({
+        ...worker,
+        maintenance: maintenanceOf(worker, windows),
+      })),
+      windows,
+    };
   }
 
   /** The document's top-level additions, as last known (also while Redis cannot be read). */

@@ -5,6 +5,7 @@ export * from './fleet-file.js';
 export * from './json-schemas.js';
 export * from './keyspace-scan.js';
 export * from './logger.js';
+export * from './maintenance-windows.js';
 export * from './redis-client.js';
 export { MAXMEMORY_POLICIES } from './redis-eviction.js';
 export * from './redis-settings.js';

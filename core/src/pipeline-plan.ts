@@ -24,6 +24,8 @@ interface WorkerSlots {
 export interface PipelinePlan {
   commands: RedisCommand[];
   workers: WorkerSlots[];
+  /** The slot of the HGETALL of the alerting service's maintenance windows, when read. */
+  maintenance: number | null;
 }
 
 const KEYSPACE_SIZE_SLOT = 0;
@@ -49,6 +51,7 @@ export const INFO_SECTIONS = ['memory', 'stats'] as const;
 export function planPipeline(
   targets: readonly WorkerTarget[],
   infoSections: readonly string[] = INFO_SECTIONS,
+  maintenanceKey: string | null = null,
 ): PipelinePlan {
   const commands: RedisCommand[] = [
     ['dbsize'],
@@ -57,6 +60,7 @@ export function planPipeline(
     ['info', ...infoSections],
   ];
   const add = (command: RedisCommand) => commands.push(command) - 1;
+  const maintenance = maintenanceKey === null ? null : add(['hgetall', maintenanceKey]);
   const workers = targets.map((target): WorkerSlots => {
     const heartbeatKey = redisKeys.heartbeat(target.spec.name);
     const queue = target.spec.queue;
@@ -76,7 +80,7 @@ export function planPipeline(
       })),
     };
   });
-  return { commands, workers };
+  return { commands, workers, maintenance };
 }
 
 /** One pipeline reply as ioredis returns it: `[error, value]`. */
@@ -117,6 +121,8 @@ export interface PipelineReading {
   infoError: string | null;
   paused: boolean;
   pausedError: string | null;
+  /** The maintenance windows hash (field → JSON), or why it could not be read; null if not read. */
+  maintenance: { hash: Record<string, string>; error: string | null } | null;
   workers: WorkerReading[];
 }
 
@@ -151,6 +157,7 @@ export function readPipeline(
     infoError: info.error,
     paused: paused.error === null && paused.value === '1',
     pausedError: paused.error === null ? null : `${redisKeys.queuePaused}: ${paused.error}`,
+    maintenance: plan.maintenance === null ? null : readHash(reply(plan.maintenance)),
     workers: plan.workers.map((slots): WorkerReading => {
       const queueErrors: string[] = [];
       const queue = slots.target.spec.queue;
@@ -182,6 +189,17 @@ function readHeartbeat({
   if (bytes === null || bytes.length === 0) return { status: 'missing' };
   if (bytes.length > MAX_HEARTBEAT_BYTES) return { status: 'too_large' };
   return { status: 'present', raw: bytes.toString('utf8') };
+}
+
+function readHash({ error, value }: { error: string | null; value: unknown }): {
+  hash: Record<string, string>;
+  error: string | null;
+} {
+  if (error !== null) return { hash: {}, error };
+  return {
+    hash: value && typeof value === 'object' ? (value as Record<string, string>) : {},
+    error,
+  };
 }
 
 /** TIME's `[seconds, microseconds]` as milliseconds. */

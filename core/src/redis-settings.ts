@@ -3,6 +3,7 @@
 import { accessSync, constants } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, integer } from './config-options.js';
+import { DEFAULT_ALERT_KEY_PREFIX } from './contracts/redis-keys.js';
 import { type Setting, setting } from './settings.js';
 
 /** argParser: a path to a file this process can read (checked at start, not at connect). */
@@ -81,3 +82,22 @@ export const COLLECTOR_SETTINGS = {
     help: 'a worker not in the fleet file is forgotten after this long without a heartbeat key',
   }),
 };
+
+function keyPrefix(value: string): string {
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(value)) {
+    throw new InvalidArgumentError('letters, digits and "_.:-" only, 1 to 64 characters.');
+  }
+  return value;
+}
+
+/**
+ * The alerting service's key prefix: alerting keeps its state under it, and the exporter reads
+ * the `/maintenance` windows there (read-only), so both must be given the same value.
+ */
+export const ALERT_KEY_PREFIX_SETTING = setting({
+  flag: '--key-prefix <prefix>',
+  env: 'ALERT_KEY_PREFIX',
+  default: DEFAULT_ALERT_KEY_PREFIX,
+  parse: keyPrefix,
+  help: "prefix of the alerting service's own Redis keys (the exporter reads the `/maintenance` windows there: give both the same)",
+});

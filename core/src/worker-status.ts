@@ -57,6 +57,8 @@ export function workerStatus(
     busy_since: null,
     stuck_since: null,
     stuck_after_s: spec.stuckAfterS ?? DEFAULT_STUCK_AFTER_S,
+    // Filled in by the collector, which knows the windows.
+    maintenance: null,
   };
   const beat = reading.heartbeat;
   switch (beat.status) {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import {
+  ALERT_KEY_PREFIX_SETTING,
   COLLECTOR_SETTINGS,
   checkRedisTls,
   checkRedisUrl,
@@ -159,6 +160,7 @@ export const SETTINGS = {
     help: 'the built panel served at `/infra/`',
   }),
   ...COLLECTOR_SETTINGS,
+  alertKeyPrefix: { ...ALERT_KEY_PREFIX_SETTING, flag: '--alert-key-prefix <prefix>' },
   logLevel: setting({
     flag: '--log-level <level>',
     env: 'LOG_LEVEL',

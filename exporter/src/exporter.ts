@@ -8,6 +8,7 @@ import {
   type Logger,
   redactUrl,
 } from '@fleet/core';
+import { alertingKeys } from '@fleet/core/contracts';
 import { DEFAULTS, type ExporterConfig } from './config.js';
 import { createHttpApp, createInternalApp } from './http-app.js';
 import { createExporterMetrics } from './metrics/exporter-metrics.js';
@@ -75,6 +76,8 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     heartbeatStaleAfterS: options.heartbeatStaleAfterS ?? DEFAULTS.heartbeatStaleAfterS,
     stuckAfterS: options.jobStuckAfterS ?? DEFAULTS.jobStuckAfterS,
     unlistedForgetAfterS: options.unlistedForgetAfterS ?? DEFAULTS.unlistedForgetAfterS,
+    // Read-only: the alerting service writes this hash, the exporter only shows it.
+    maintenanceKey: alertingKeys.maintenance(options.alertKeyPrefix ?? DEFAULTS.alertKeyPrefix),
     ...(options.now ? { now: options.now } : {}),
   });
   const cache = createSingleflightCache(() => collector.collectSnapshot(), {

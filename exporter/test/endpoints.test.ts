@@ -85,6 +85,7 @@ describe('GET /metrics: every docs/spec.md §4 series exists for every fleet wor
     ...WORKERS.flatMap((w) => [
       `fleet_worker_heartbeat_stale{worker="${w}"} 0`,
       `fleet_worker_job_stuck{worker="${w}"} 0`,
+      `fleet_worker_maintenance{worker="${w}"} 0`,
       `fleet_worker_clock_skew_seconds{worker="${w}"} 0`,
     ]),
     'fleet_redis_evicted_keys_total 0',

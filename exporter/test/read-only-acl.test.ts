@@ -1,4 +1,9 @@
-import { createRedisClient, StatusDocumentSchema } from '@fleet/core';
+import {
+  alertingKeys,
+  createRedisClient,
+  DEFAULT_ALERT_KEY_PREFIX,
+  StatusDocumentSchema,
+} from '@fleet/core';
 import { TestRedisServer } from '@fleet/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +30,18 @@ const EXPORTER_ACL = [
   '+llen',
   '+lindex',
   '+time',
+  '+hgetall',
 ];
+
+const MAINTENANCE_KEY = alertingKeys.maintenance(DEFAULT_ALERT_KEY_PREFIX);
+const WINDOW = {
+  id: '1',
+  target: 'video-render',
+  start: Date.now() - 60_000,
+  until: Date.now() + 3_600_000,
+  reason: 'driver update',
+  by: 'kim (42)',
+};
 
 let server: TestRedisServer;
 let admin: Redis;
@@ -38,6 +54,8 @@ beforeAll(async () => {
   await seedFleet(admin);
   await admin.set('worker:stray:heartbeat', '{"not":"valid"}', 'EX', 45);
   await admin.set('queue:video-render', 'not a list');
+  // A /maintenance window, as the alerting service stores it: the exporter reads it, only.
+  await admin.hset(MAINTENANCE_KEY, '1', JSON.stringify(WINDOW));
   await admin.acl('LOG', 'RESET');
   exporter = await startTestExporter(server, {
     redisUrl: `redis://exporter:exporter-pw@127.0.0.1:${server.port}`,
@@ -74,8 +92,16 @@ describe('a Redis user with read commands only', () => {
       in_fleet: false,
       heartbeat_error: expect.stringMatching(/^name: missing; kind: missing; state: missing/),
     });
+    expect(document.workers.find((w) => w.name === 'video-render')?.maintenance).toMatchObject({
+      id: '1',
+      source: 'command',
+      reason: 'driver update',
+    });
     const metrics = await getText(`${exporter.url}/metrics`);
     expect(sample(metrics.body, 'fleet_redis_up')).toBe(1);
+    expect(sample(metrics.body, 'fleet_worker_maintenance{worker="video-render"}')).toBe(1);
+    expect(sample(metrics.body, 'fleet_worker_maintenance{worker="music-render"}')).toBe(0);
+    expect(await admin.hgetall(MAINTENANCE_KEY)).toEqual({ 1: JSON.stringify(WINDOW) });
     expect((await getJson(`${exporter.url}/readyz`)).status).toBe(200);
     // ACL LOG records every command Redis refused: the exporter never tried one.
     expect(await admin.acl('LOG')).toEqual([]);

@@ -53,6 +53,7 @@ function worker(now: Date, overrides: WorkerOverrides): WorkerStatus {
     busy_since: null,
     stuck_since: null,
     stuck_after_s: 1800,
+    maintenance: null,
     ...overrides,
   };
 }
@@ -177,6 +178,7 @@ function document(
       unshowable_names: [],
       forgotten: 0,
     },
+    maintenance_windows: [],
     ...extra,
   };
 }

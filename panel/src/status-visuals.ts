@@ -36,12 +36,17 @@ export const STATUS_VISUALS: Readonly<Record<DrawnStatus, StatusVisual>> = {
 /** docs/spec.md §7 worker state labels, in Korean: the panel's half of `WORKER_KIND_TABLE`'s labels. */
 export function workerStateLabel(
   worker: Pick<WorkerStatus, 'alive' | 'kind' | 'state'> &
-    Partial<Pick<WorkerStatus, 'heartbeat_stale'>>,
+    Partial<Pick<WorkerStatus, 'heartbeat_stale' | 'maintenance'>>,
 ): string {
+  // Under maintenance a dead or odd worker is expected: say so rather than alarm.
+  if (worker.maintenance) return MAINTENANCE_LABEL;
   // A stale heartbeat's state is only what the worker said before it stopped beating.
   if (worker.alive && worker.heartbeat_stale) return STALE_LABEL;
   return stateLabel(worker, 'ko');
 }
+
+/** The label of a worker under a maintenance window (`maintenance` in the document). */
+export const MAINTENANCE_LABEL = '🛠 점검 중 / maintenance';
 
 /** The label of a worker whose heartbeat key exists but whose `ts` stopped moving. */
 export const STALE_LABEL = '⏳ 하트비트 멈춤';

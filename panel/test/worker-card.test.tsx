@@ -2,7 +2,7 @@ import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerCard } from '../src/cards/worker-card.js';
 import { mockDocument } from '../src/mock-documents.js';
-import { STALE_LABEL, STUCK_BADGE } from '../src/status-visuals.js';
+import { MAINTENANCE_LABEL, STALE_LABEL, STUCK_BADGE } from '../src/status-visuals.js';
 import { workerViews } from '../src/worker-views.js';
 
 afterEach(cleanup);
@@ -34,6 +34,19 @@ describe('the 2D card tells stale and stuck apart from healthy', () => {
     const badge = container.querySelector('.fp-card-stuck');
     expect(badge?.textContent).toBe(STUCK_BADGE);
     expect(badge?.getAttribute('data-stuck-since')).toBe('2026-12-01T19:20:00.000Z');
+  });
+
+  it('a worker under maintenance says so, even when it is down', () => {
+    const maintenance = {
+      id: 'schedule:0',
+      source: 'schedule',
+      target: 'windows',
+      started_at: '2026-12-01T19:00:00.000Z',
+      until: '2026-12-01T21:00:00.000Z',
+      reason: 'Windows updates',
+    };
+    const { container } = cardOf({ alive: false, state: null, maintenance });
+    expect(container.querySelector('.fp-card-state')?.textContent).toBe(MAINTENANCE_LABEL);
   });
 
   it('a healthy worker has neither', () => {

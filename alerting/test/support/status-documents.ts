@@ -1,4 +1,4 @@
-import type { StatusDocument, WorkerStatus } from '@fleet/core/contracts';
+import type { MaintenanceWindow, StatusDocument, WorkerStatus } from '@fleet/core/contracts';
 
 /** A worker as a test describes it: only what the case is about. */
 export interface WorkerSketch {
@@ -14,6 +14,8 @@ export interface WorkerSketch {
   stale?: boolean;
   /** The document flags a stuck job, stuck since this ISO time. */
   jobStuckSince?: string;
+  /** The maintenance window the worker is under. */
+  maintenance?: MaintenanceWindow;
 }
 
 export function workerStatus(sketch: WorkerSketch): WorkerStatus {
@@ -44,12 +46,20 @@ export function workerStatus(sketch: WorkerSketch): WorkerStatus {
     busy_since: null,
     stuck_since: sketch.jobStuckSince ?? null,
     stuck_after_s: 1800,
+    maintenance: sketch.maintenance ?? null,
   };
 }
 
 export function statusDocument(
   workers: WorkerSketch[],
-  options: { redisOk?: boolean; paused?: boolean; redisError?: string; evicting?: boolean } = {},
+  options: {
+    redisOk?: boolean;
+    paused?: boolean;
+    redisError?: string;
+    evicting?: boolean;
+    /** Running maintenance windows (by default those the workers are under). */
+    maintenance?: MaintenanceWindow[];
+  } = {},
 ): StatusDocument {
   const redisOk = options.redisOk ?? true;
   return {
@@ -79,5 +89,8 @@ export function statusDocument(
       unshowable_names: [],
       forgotten: 0,
     },
+    maintenance_windows:
+      options.maintenance ??
+      workers.flatMap((worker) => (worker.maintenance ? [worker.maintenance] : [])),
   };
 }

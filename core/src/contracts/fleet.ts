@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  MAINTENANCE_ALL,
+  type MaintenanceSpec,
+  MaintenanceSpecSchema,
+  parseDuration,
+} from './maintenance.js';
 import { redisKeys } from './redis-keys.js';
 import {
   defaultLinkOf,
@@ -36,6 +42,8 @@ const WorkerSpecInputSchema = z.strictObject({
 export const FleetFileSchema = z
   .strictObject({
     workers: z.array(WorkerSpecInputSchema).min(1, 'at least one worker'),
+    /** Recurring maintenance windows: nothing is alerted for what they cover while they run. */
+    maintenance: z.array(MaintenanceSpecSchema).default([]),
   })
   .superRefine((fleet, ctx) => {
     const seen = new Set<string>();
@@ -48,6 +56,15 @@ export const FleetFileSchema = z
         });
       }
       seen.add(worker.name);
+    });
+    const targets = new Set<string>([MAINTENANCE_ALL, ...HOSTS, ...seen]);
+    fleet.maintenance.forEach((window, index) => {
+      if (targets.has(window.target)) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maintenance', index, 'target'],
+        message: `"${window.target}" is not a worker of this file, a host (${HOSTS.join(', ')}) or "${MAINTENANCE_ALL}"`,
+      });
     });
   })
   .meta({ id: 'FleetFile', title: 'Fleet file' });
@@ -77,6 +94,8 @@ export interface WorkerSpec {
 
 export interface Fleet {
   workers: WorkerSpec[];
+  /** Recurring maintenance windows. @defaultValue none */
+  maintenance: MaintenanceSpec[];
 }
 
 /**
@@ -125,6 +144,13 @@ export function parseFleet(input: unknown, source = 'fleet file'): Fleet {
       stuckAfterS: worker.stuck_after_s ?? null,
       takeFrom: worker.take_from,
       retryTo: worker.retry_to,
+    })),
+    maintenance: result.data.maintenance.map((window) => ({
+      target: window.target,
+      schedule: window.schedule,
+      durationMs: parseDuration(window.duration) as number,
+      tz: window.tz,
+      reason: window.reason ?? null,
     })),
   };
 }

@@ -3,6 +3,7 @@ export * from './fleet.js';
 export * from './heartbeat.js';
 export * from './iso-utc.js';
 export * from './link-status.js';
+export * from './maintenance.js';
 export * from './redis-keys.js';
 export * from './status-document.js';
 export * from './worker-kinds.js';

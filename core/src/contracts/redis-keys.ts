@@ -11,3 +11,12 @@ export const redisKeys = {
 export const HEARTBEAT_TTL_S = 45;
 /** How often the workers beat (docs/spec.md §1). */
 export const HEARTBEAT_INTERVAL_S = 15;
+
+/** The alerting service's key prefix when ALERT_KEY_PREFIX is not set. */
+export const DEFAULT_ALERT_KEY_PREFIX = 'fleet-alerting:';
+
+/** Keys of the alerting service that another service reads (the exporter, read-only). */
+export const alertingKeys = {
+  /** Hash: one-off maintenance window id → JSON (`StoredMaintenanceSchema`). */
+  maintenance: (prefix: string) => `${prefix}maintenance`,
+} as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MaintenanceWindowSchema } from './maintenance.js';
 import { HOSTS, LINK_STATUSES, LINK_TYPES, WORKER_KINDS } from './worker-kinds.js';
 
 /**
@@ -82,6 +83,9 @@ export const WorkerStatusSchema = z
       .describe(
         'The stuck threshold of this worker (fleet file `stuck_after_s`, else the default).',
       ),
+    maintenance: MaintenanceWindowSchema.nullable().describe(
+      'The maintenance window this worker is under now (by its name, its host or `all`; the one that ends last), else null. Nothing is alerted for it meanwhile.',
+    ),
   })
   .meta({ id: 'WorkerStatus' });
 
@@ -204,6 +208,11 @@ export const StatusDocumentSchema = z
       .nullable()
       .describe('When the monitor last saw evicted_keys rise (its own clock).'),
     unlisted_workers: UnlistedInfoSchema,
+    maintenance_windows: z
+      .array(MaintenanceWindowSchema)
+      .describe(
+        'Every maintenance window running now: the fleet file schedules and the /maintenance windows (read from the alerting service keys).',
+      ),
   })
   .meta({
     id: 'StatusDocument',

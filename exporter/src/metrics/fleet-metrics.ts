@@ -66,6 +66,11 @@ const PER_WORKER_GAUGES: readonly [
     (w) => (w.job_stuck ? 1 : 0),
   ],
   [
+    'fleet_worker_maintenance',
+    'Whether the worker is under a maintenance window now (fleet file schedule or /maintenance).',
+    (w) => (w.maintenance === null ? 0 : 1),
+  ],
+  [
     'fleet_worker_in_fleet',
     'Whether the worker is in the fleet file (0: it beats but is not listed).',
     (w) => (w.in_fleet ? 1 : 0),
