@@ -51,6 +51,21 @@ export const MAINTENANCE_LABEL = '🛠 점검 중 / maintenance';
 /** The label of a worker whose heartbeat key exists but whose `ts` stopped moving. */
 export const STALE_LABEL = '⏳ 하트비트 멈춤';
 
+/**
+ * How a working (busy) worker reads apart from an idle one without colour: this icon and word in
+ * the HUDs and cards, and in 3D a light bar sweeping along the foot of its blade.
+ */
+export const BUSY_CUE = { icon: '⚙', text: 'busy' } as const;
+
+/** Whether a worker is working a job now: alive, beating, in a `working` state of its kind. */
+export function isBusy(
+  worker: Pick<WorkerStatus, 'alive' | 'kind' | 'state'> &
+    Partial<Pick<WorkerStatus, 'heartbeat_stale'>>,
+): boolean {
+  if (!worker.alive || worker.heartbeat_stale) return false;
+  return stateSpec(worker.kind, worker.state)?.activity === 'working';
+}
+
 /** The badge of a worker whose job has not moved for its stuck time. */
 export const STUCK_BADGE = '⏱ 작업 멈춤';
 

@@ -1,7 +1,13 @@
 import type { Link, WorkerStatus } from '@fleet/core/contracts';
 import type { LayoutWorker } from './scene/scene-layout.js';
 import type { PanelSnapshot } from './status-store.js';
-import { type DrawnStatus, drawnStatus, flowSpeed, linkOfWorker } from './status-visuals.js';
+import {
+  type DrawnStatus,
+  drawnStatus,
+  flowSpeed,
+  isBusy,
+  linkOfWorker,
+} from './status-visuals.js';
 
 /** One worker as every view draws it. */
 export interface WorkerView {
@@ -10,6 +16,8 @@ export interface WorkerView {
   status: DrawnStatus;
   /** Particle speed on its pipe, in pipe lengths per second before reduced motion. */
   speed: number;
+  /** Working a job now (`isBusy`): the blade shows the busy cue. */
+  busy: boolean;
 }
 
 const cache = new WeakMap<PanelSnapshot, ReadonlyMap<string, WorkerView>>();
@@ -23,7 +31,14 @@ export function workerViews(snapshot: PanelSnapshot): ReadonlyMap<string, Worker
   for (const worker of doc?.workers ?? []) {
     const link = linkOfWorker(doc?.links ?? [], worker.name);
     const status = drawnStatus(worker, link, doc?.redis_ok ?? false);
-    views.set(worker.name, { worker, link, status, speed: flowSpeed(status, worker) });
+    views.set(worker.name, {
+      worker,
+      link,
+      status,
+      speed: flowSpeed(status, worker),
+      // Old figures while Redis cannot be read: nobody is shown working.
+      busy: status !== 'unknown' && isBusy(worker),
+    });
   }
   cache.set(snapshot, views);
   return views;

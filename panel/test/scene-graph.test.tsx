@@ -98,9 +98,9 @@ describe('3D scene graph', () => {
     expect(layout.pipes.length).toBe(5);
   });
 
-  it('draws every worker blade with two instanced meshes', async () => {
+  it('draws every worker blade with three instanced meshes', async () => {
     const { scene, layout } = await renderScene('healthy');
-    for (const name of ['worker-rims', 'worker-bodies']) {
+    for (const name of ['worker-rims', 'worker-bodies', 'worker-busy-bars']) {
       const meshes = byName(scene, name) as InstancedMesh[];
       expect(meshes).toHaveLength(1);
       expect(meshes[0]?.count).toBe(layout.slots.length);
@@ -147,6 +147,49 @@ describe('3D scene graph', () => {
     expect(`#${instanceColor(rims, index('music-render')).getHexString()}`).toBe(
       STATUS_COLORS.healthy,
     );
+  });
+
+  /** Height and centre y of each named blade's busy bar, relative to the blade. */
+  function busyBars(scene: Object3D, layout: SceneLayout, names: readonly string[]) {
+    const bars = byName(scene, 'worker-busy-bars')[0] as InstancedMesh;
+    const matrix = new Matrix4();
+    return names.map((name) => {
+      const index = layout.slots.findIndex((slot) => slot.name === name);
+      bars.getMatrixAt(index, matrix);
+      const y =
+        new Vector3().setFromMatrixPosition(matrix).y - (layout.slots[index]?.center[1] ?? 0);
+      return { height: new Vector3().setFromMatrixScale(matrix).y, y };
+    });
+  }
+
+  // Busy and idle are both green: the busy bar tells them apart by shape and motion.
+  it('draws a sweeping busy bar on busy blades only, and holds it still, full height, under reduced motion', async () => {
+    const { scene, layout } = await renderScene('healthy');
+    const names = ['music-render', 'video-render', 'image-render', 'task-watcher'];
+    const [music, video, image, watcher] = busyBars(scene, layout, names);
+    expect(music?.height).toBeGreaterThan(0);
+    expect(video?.height).toBeGreaterThan(0);
+    expect(image?.height).toBe(0);
+    expect(watcher?.height).toBe(0);
+    await renderer?.advanceFrames(10, FRAME);
+    expect(busyBars(scene, layout, ['music-render'])[0]?.y).not.toBeCloseTo(music?.y ?? 0, 3);
+    await renderer?.unmount();
+
+    const still = await renderScene('healthy', true);
+    const before = busyBars(still.scene, still.layout, ['music-render'])[0];
+    await renderer?.advanceFrames(10, FRAME);
+    expect(busyBars(still.scene, still.layout, ['music-render'])[0]).toEqual(before);
+    expect(before?.height).toBeGreaterThan((music?.height ?? 0) * 2);
+  });
+
+  it('shows no busy bar on a dead worker or while Redis cannot be read', async () => {
+    for (const state of ['down', 'redis-down'] as const) {
+      const { scene, layout } = await renderScene(state);
+      const [bar] = busyBars(scene, layout, [state === 'down' ? 'video-render' : 'music-render']);
+      expect(bar?.height).toBe(0);
+      await renderer?.unmount();
+      renderer = undefined;
+    }
   });
 
   it('turns the whole Redis bus red when the collector loses Redis', async () => {

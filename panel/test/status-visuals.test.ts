@@ -4,6 +4,7 @@ import {
   type DrawnStatus,
   drawnStatus,
   flowSpeed,
+  isBusy,
   lastBeatText,
   linkOfWorker,
   STALE_LABEL,
@@ -80,6 +81,18 @@ describe('status → visual mapping (docs/spec.md §7)', () => {
     expect(paused).toBeGreaterThan(0);
     expect(paused).toBeLessThan(idle / 5);
     expect(flowSpeed('down', render(null))).toBe(0);
+  });
+
+  it.each([
+    [true, 'render', 'busy', false, true],
+    [true, 'render', 'idle', false, false],
+    [true, 'render', 'paused', false, false],
+    [false, 'render', 'busy', false, false],
+    [true, 'render', 'busy', true, false],
+    [true, 'watcher', 'trading', false, false],
+    [true, 'trader', 'market_open', false, false],
+  ] as const)('alive=%s %s state=%s stale=%s is busy: %s', (alive, kind, state, stale, busy) => {
+    expect(isBusy({ alive, kind, state, heartbeat_stale: stale })).toBe(busy);
   });
 
   it.each<[boolean, 'healthy' | 'down' | 'paused' | undefined, boolean, DrawnStatus]>([

@@ -12,7 +12,7 @@ export interface PipeBadgeProps {
   beatAgeS: number | null;
 }
 
-/** The badge on a pipe: ⚠ and the last beat where a down pipe is cut, ❌ and the dead letters, ⏸. */
+/** The badge on a pipe: ⚠, the last beat and the waiting jobs where a down pipe is cut, ❌ and the dead letters, ⏸. */
 export function PipeBadge({ anchor, worker, compact, view, beatAgeS }: PipeBadgeProps) {
   const status = view?.status;
   return (
@@ -20,6 +20,12 @@ export function PipeBadge({ anchor, worker, compact, view, beatAgeS }: PipeBadge
       {status === 'down' && (
         <div className="fp-badge fp-badge-down" data-badge="down" data-worker={worker}>
           <span aria-hidden="true">⚠</span> {compact ? '' : lastBeatText(beatAgeS)}
+          {/* A compact chip leaves the backlog to the HUD over the blade. */}
+          {!compact && view?.worker.queue && view.worker.queue_depth > 0 && (
+            <span title="jobs waiting in its queue" data-backlog={view.worker.queue_depth}>
+              · {view.worker.queue_depth} queued
+            </span>
+          )}
         </div>
       )}
       {status === 'degraded' && (

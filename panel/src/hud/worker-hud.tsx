@@ -20,6 +20,7 @@ export function WorkerHud({ anchor, name, view, beatAgeS }: WorkerHudProps) {
         className={`fp-hud fp-status-${status}`}
         data-hud={name}
         data-status={status}
+        data-busy={view?.busy ? 'true' : undefined}
         style={{ '--fp-status': STATUS_VISUALS[status].color } as React.CSSProperties}
       >
         <div className="fp-hud-head">
@@ -43,7 +44,19 @@ export function WorkerHud({ anchor, name, view, beatAgeS }: WorkerHudProps) {
         </div>
         <div className="fp-hud-figures">
           {worker && (!worker.alive || worker.heartbeat_stale) ? (
-            <span className="fp-hud-warn">⚠ {lastBeatText(beatAgeS)}</span>
+            <>
+              {/* The backlog behind a dead worker is the number that matters then. */}
+              {worker.queue && (
+                <span
+                  title="jobs waiting in its queue"
+                  className={worker.queue_depth > 0 ? 'fp-hud-bad' : undefined}
+                  data-backlog={worker.queue_depth}
+                >
+                  queue <b>{worker.queue_depth}</b>
+                </span>
+              )}
+              <span className="fp-hud-warn">⚠ {lastBeatText(beatAgeS)}</span>
+            </>
           ) : worker?.queue ? (
             <>
               <span title="queue depth">

@@ -48,7 +48,7 @@ export function SceneContent({ layout, store, reducedMotion, anchors }: SceneCon
       />
       <HostBox box={layout.windows} name="host-windows" edgeColor="#3b5b8a" />
       <RedisBus bus={layout.bus} store={store} reducedMotion={reducedMotion} />
-      <WorkerBlades slots={layout.slots} store={store} />
+      <WorkerBlades slots={layout.slots} store={store} reducedMotion={reducedMotion} />
       {layout.pipes.map((pipe) => (
         <Pipe key={pipe.worker} pipe={pipe} store={store} />
       ))}

@@ -61,6 +61,12 @@ const STATES: Record<
       expect(await text(page, '[data-hud="music-render"]')).toEqual([
         expect.stringContaining('⚙️ 처리 중'),
       ]);
+      // The two busy workers carry the busy cue; the idle ones do not.
+      expect(
+        await page
+          .locator('[data-hud][data-busy="true"]')
+          .evaluateAll((huds) => huds.map((hud) => hud.getAttribute('data-hud'))),
+      ).toEqual(['music-render', 'video-render']);
     },
   },
   paused: {
@@ -97,6 +103,11 @@ const STATES: Record<
       }
       expect(await text(page, '[data-hud="video-render"]')).toEqual([
         expect.stringContaining('🔴 다운'),
+      ]);
+      // The backlog behind the dead worker, on its HUD and its pipe's badge.
+      expect(await text(page, '[data-hud="video-render"] [data-backlog]')).toEqual(['queue 14']);
+      expect(await text(page, '[data-badge="down"][data-worker="video-render"]')).toEqual([
+        expect.stringContaining('14 queued'),
       ]);
     },
   },
