@@ -5,6 +5,8 @@ import { type AlertState, mergeAlertStates } from './alert-state.js';
 import { type AlertStore, type OutboxMessage, outboxMessage } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
 import { type CheckOutcome, type CheckRules, evaluateCheck } from './evaluate-check.js';
+import { type HistoryEvent, historyOfCheck } from './history/history-event.js';
+import type { HistoryStream } from './history/history-stream.js';
 import type { Lang } from './lang.js';
 import { renderAlertMessages } from './messages.js';
 import type { Silences } from './silences.js';
@@ -25,6 +27,8 @@ export interface AlertCheckerOptions {
   store: AlertStore;
   outbox: MessageHolder;
   rules: CheckRules;
+  /** Where each check's transitions are recorded, in the same commit as its state. */
+  history: HistoryStream;
   lang: Lang;
   /** Each message goes to every one of these chats. */
   chatIds: readonly string[];
@@ -41,6 +45,8 @@ export class AlertStateUnavailableError extends Error {
 
 /** Another writer changed the state this many times in a row: give up this check. */
 const MAX_CONFLICTS = 3;
+/** Transitions kept in memory while Redis cannot take them (a long outage keeps the newest). */
+const MAX_PENDING_HISTORY = 1000;
 
 /**
  * One check: collect a status document, evaluate it against the stored alert state, and commit
@@ -53,6 +59,8 @@ export class AlertChecker {
   private silences: Silences = {};
   private latestDocument: StatusDocument | null = null;
   private knownPolicy: string | null = null;
+  /** Transitions decided while the state could not be committed: they go with the next commit. */
+  private pendingHistory: HistoryEvent[] = [];
 
   constructor(private readonly options: AlertCheckerOptions) {}
 
@@ -61,9 +69,18 @@ export class AlertChecker {
     return { document: this.latestDocument, state: this.ownState };
   }
 
-  /** Forgets the state carried in memory, once another replica is the one checking. */
+  /**
+   * Forgets the state carried in memory, once another replica is the one checking. Transitions
+   * still waiting for a commit are recorded on their own: the other replica never saw them.
+   */
   forgetOwnState(): void {
     this.ownState = null;
+    const pending = this.pendingHistory;
+    this.pendingHistory = [];
+    if (pending.length === 0) return;
+    this.options.history.append(pending).catch((error: Error) => {
+      this.options.logger.warn({ error: error.message, lost: pending.length }, 'history lost');
+    });
   }
 
   async check(): Promise<CheckOutcome | null> {
@@ -108,7 +125,7 @@ export class AlertChecker {
 
   /** Evaluates and commits once; null when another writer got there first. */
   private async settle(document: StatusDocument): Promise<CheckOutcome | null> {
-    const { store, outbox, rules, lang, chatIds, logger, metrics } = this.options;
+    const { store, outbox, rules, lang, chatIds, logger, metrics, history } = this.options;
     const now = this.options.now();
     let stored: Awaited<ReturnType<AlertStore['loadState']>> | null = null;
     try {
@@ -148,15 +165,18 @@ export class AlertChecker {
         for (const chatId of chatIds) messages.push(outboxMessage(chatId, text, now));
       }
     }
+    const transitions = [...this.pendingHistory, ...historyOfCheck(outcome.events, announce, now)];
     let committed = false;
     if (stored) {
       try {
-        if (!(await store.commitCheck(stored.rev, outcome.next, messages))) return null;
+        const batch = transitions.length > 0 ? history.batch(transitions) : undefined;
+        if (!(await store.commitCheck(stored.rev, outcome.next, messages, batch))) return null;
         committed = true;
       } catch (error) {
         logger.warn({ error: (error as Error).message }, 'could not save the alert state');
       }
     }
+    this.pendingHistory = committed ? [] : transitions.slice(-MAX_PENDING_HISTORY);
     if (!committed && messages.length > 0) outbox.hold(messages);
     this.ownState = outcome.next;
     if (messages.length > 0) outbox.wake();

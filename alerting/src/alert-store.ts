@@ -1,5 +1,6 @@
 import type { Redis, Result } from 'ioredis';
 import type { AlertState } from './alert-state.js';
+import { APPEND_HISTORY_LUA, type HistoryBatch } from './history/history-stream.js';
 import type { Keyboard } from './inline-keyboard.js';
 import type { RenderedMessage } from './messages.js';
 import type { Silences } from './silences.js';
@@ -58,18 +59,23 @@ if redis.call('EXISTS', ${sequence}) == 0 then
 end
 `;
 
+// The state, its messages and its history entries go together or not at all: a check that
+// crashes before this script, or loses the compare-and-set, records no transition, and the one
+// that commits records each exactly once.
 const COMMIT = {
-  numberOfKeys: 4,
-  lua: `
+  numberOfKeys: 5,
+  lua: `${APPEND_HISTORY_LUA}
 local current = redis.call('HGET', KEYS[1], 'rev') or '0'
 if current ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'format', ARGV[3], 'json', ARGV[4])
 ${RESTORE_SEQUENCE('KEYS[2]', 'KEYS[4]')}
-for i = 5, #ARGV do
+local last = 7 + tonumber(ARGV[5])
+for i = 8, last do
   local id = redis.call('INCR', KEYS[4])
   redis.call('HSET', KEYS[3], id, ARGV[i])
   redis.call('ZADD', KEYS[2], id, id)
 end
+if KEYS[5] ~= '' and #ARGV > last then append_history(KEYS[5], ARGV[6], ARGV[7], last + 1, #ARGV) end
 return 1
 `,
 };
@@ -206,6 +212,7 @@ declare module 'ioredis' {
       queue: string,
       messages: string,
       sequence: string,
+      history: string,
       ...args: Arg[]
     ): Result<number, Context>;
     alertingEnqueue(
@@ -304,13 +311,15 @@ export class AlertStore {
   }
 
   /**
-   * Writes the next state and its messages together, only if the stored revision is still
-   * `expectedRev`: a second writer that raced this one is refused and must re-evaluate.
+   * Writes the next state, its messages and its history entries together, only if the stored
+   * revision is still `expectedRev`: a second writer that raced this one is refused and must
+   * re-evaluate.
    */
   async commitCheck(
     expectedRev: number,
     next: AlertState,
     messages: readonly OutboxMessage[],
+    history?: HistoryBatch,
   ): Promise<boolean> {
     const { state, queue, messages: bodies, sequence } = this.keys;
     const result = await this.redis.alertingCommit(
@@ -318,11 +327,16 @@ export class AlertStore {
       queue,
       bodies,
       sequence,
+      history?.key ?? '',
       String(expectedRev),
       String(next.rev),
       STATE_FORMAT,
       JSON.stringify(next),
+      messages.length,
+      history?.minId ?? 0,
+      history?.maxLength ?? 0,
       ...messages.map((message) => JSON.stringify(message)),
+      ...(history?.args ?? []),
     );
     return result === 1;
   }

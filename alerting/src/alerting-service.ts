@@ -20,6 +20,7 @@ import { CommandPoller } from './command-poller.js';
 import { type AlertingConfig, DEFAULTS } from './config.js';
 import { DeadLetterBot } from './dead-letters/dead-letter-bot.js';
 import { DeadLetterStore } from './dead-letters/dead-letter-store.js';
+import { HistoryStream } from './history/history-stream.js';
 import { closeServer, serverPort, startHttpServer } from './http-server.js';
 import { LeaderLease } from './leader-lease.js';
 import type { RenderedMessage } from './messages.js';
@@ -94,6 +95,15 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
 
   const store = new AlertStore(redis, settings.keyPrefix);
   const deadLetters = new DeadLetterStore(redis, settings.keyPrefix, now);
+  const history = new HistoryStream(
+    redis,
+    settings.keyPrefix,
+    {
+      retentionMs: settings.historyRetentionDays * 86_400_000,
+      maxLength: settings.historyMaxEvents,
+    },
+    now,
+  );
   const metrics: AlertingMetrics = new AlertingMetrics(() => outbox.pendingCount());
   metrics.checkInterval.set(settings.intervalS);
   const api = telegram
@@ -142,6 +152,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
       holdForMs: settings.holdForS * 1000,
       redisConfirmMs: settings.redisConfirmS * 1000,
     },
+    history,
     lang: settings.lang,
     chatIds,
     workers: fleet.workers,

@@ -241,6 +241,20 @@ export const SETTINGS = {
     help: 'lease that elects the replica running checks and polling commands',
   }),
   keyPrefix: ALERT_KEY_PREFIX_SETTING,
+  historyRetentionDays: setting({
+    flag: '--history-retention-days <days>',
+    env: 'ALERT_HISTORY_RETENTION_DAYS',
+    default: 90,
+    parse: integer(1, 3650),
+    help: 'days of transitions kept in the history stream (`/history`, `/report`)',
+  }),
+  historyMaxEvents: setting({
+    flag: '--history-max-events <count>',
+    env: 'ALERT_HISTORY_MAX_EVENTS',
+    default: 100_000,
+    parse: integer(1000, 10_000_000),
+    help: 'safety cap on the history stream, whatever its age (approximate: `MAXLEN ~`)',
+  }),
   ...COLLECTOR_SETTINGS,
   logLevel: setting({
     flag: '--log-level <level>',

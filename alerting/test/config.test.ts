@@ -32,6 +32,8 @@ const VARIABLES = [
   'ALERT_REDIS_CONFIRM_S',
   'ALERT_LEASE_S',
   'ALERT_KEY_PREFIX',
+  'ALERT_HISTORY_RETENTION_DAYS',
+  'ALERT_HISTORY_MAX_EVENTS',
   'LOG_LEVEL',
 ];
 
@@ -70,6 +72,8 @@ describe('loadConfig', () => {
       redisConfirmS: DEFAULTS.redisConfirmS,
       leaseS: DEFAULTS.leaseS,
       keyPrefix: 'fleet-alerting:',
+      historyRetentionDays: 90,
+      historyMaxEvents: 100_000,
       heartbeatStaleAfterS: 135,
       jobStuckAfterS: 1800,
       unlistedForgetAfterS: 3600,

@@ -13,12 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertChecker, AlertStateUnavailableError } from '../src/alert-checker.js';
 import { AlertStore, type OutboxMessage } from '../src/alert-store.js';
 import { AlertingMetrics } from '../src/alerting-metrics.js';
+import { HistoryStream } from '../src/history/history-stream.js';
 import { OutboxDispatcher } from '../src/outbox-dispatcher.js';
 import { createScrubber } from '../src/scrub.js';
 import { TelegramSender } from '../src/telegram-sender.js';
 import { statusDocument } from './support/status-documents.js';
 
 const silent = createLogger('test', 'silent');
+const RETENTION = { retentionMs: 86_400_000, maxLength: 1000 };
 let redis: TestRedisServer;
 
 beforeAll(async () => {
@@ -30,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('exactly once without the lease (the atomic steps alone)', () => {
-  it('checkers racing on one state commit each change once', async () => {
+  it('checkers racing on one state commit each change once, and record it in the history once', async () => {
     const fleet = parseFleet({ workers: [{ name: 'solo', kind: 'render' }] });
     const seed = redis.client();
     const workers = new Workers(seed);
@@ -41,6 +43,7 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
         new AlertChecker({
           source: new Collector({ redis: client, fleet }),
           store: new AlertStore(client, 'race:'),
+          history: new HistoryStream(client, 'race:', RETENTION, Date.now),
           outbox: { hold: (messages) => held.push(...messages), wake: () => {} },
           rules: {
             deadLetterThreshold: 1,
@@ -81,6 +84,10 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
           ? '🔴 [solo] worker down'
           : expect.stringMatching(/^🟢 \[solo\] worker recovered/),
       ),
+    );
+    const history = await new HistoryStream(seed, 'race:', RETENTION, Date.now).read();
+    expect(history.map((event) => event.type)).toEqual(
+      Array.from({ length: 10 }, (_, round) => (round % 2 === 0 ? 'down' : 'recovered')),
     );
     for (const client of clients) client.disconnect();
     seed.disconnect();
@@ -191,6 +198,7 @@ describe('exactly once without the lease (the atomic steps alone)', () => {
     const checker = new AlertChecker({
       source: { collect: async () => statusDocument([{ name: 'a', alive: false }]) },
       store: new AlertStore(unreachable, 'skip:'),
+      history: new HistoryStream(unreachable, 'skip:', RETENTION, Date.now),
       outbox: { hold: () => expect.unreachable('nothing may be held'), wake: () => {} },
       rules: {
         deadLetterThreshold: 1,
