@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Fleet, WorkerSpec } from './contracts/fleet.js';
+import type { HeartbeatFields } from './contracts/heartbeat.js';
 import type { StoredMaintenance } from './contracts/maintenance.js';
 import { HEARTBEAT_TTL_S, redisKeys } from './contracts/redis-keys.js';
 import type { StatusDocument, WorkerStatus } from './contracts/status-document.js';
@@ -121,10 +122,20 @@ export interface CollectorTotals {
   failedScanPasses: number;
 }
 
+/** What a collection read of one worker beyond its document entry (for the exporter's history). */
+export interface WorkerDetail {
+  /** The heartbeat's valid fields (docs/spec.md §1), null when none was readable. */
+  heartbeat: HeartbeatFields | null;
+  /** Digest of the oldest dead letter, null when the list is empty or was not read this time. */
+  deadLetterHead: string | null;
+}
+
 export interface CollectionSnapshot {
   document: StatusDocument;
   stats: CollectionStats;
   totals: CollectorTotals;
+  /** Per worker of the document, by name; empty when Redis could not be read. */
+  details: ReadonlyMap<string, WorkerDetail>;
 }
 
 const CONNECTION_OUTCOMES = ['ready', 'error', 'close'] as const;
@@ -152,6 +163,8 @@ export class Collector {
 
   private readonly unlisted: UnlistedWorkers;
   private readonly tracks = new Map<string, WorkerTrack>();
+  /** Dead-letter list lengths of the last collection, by worker: an empty list's head is not read. */
+  private readonly deadLetters = new Map<string, number>();
   private evictions: EvictionWatch = { evictedKeys: null, lastRiseAtMs: null };
   private evictionInfo: EvictionInfo = { evictedKeys: null, policy: null, maxmemoryBytes: null };
   /** INFO's sections; a server that refuses several gets the default INFO. */
@@ -277,6 +290,7 @@ export class Collector {
   private admitUnlisted(pass: ScanPass, nowMs: number): void {
     for (const name of this.unlisted.admit(pass.heartbeatNames, (n) => this.specs.has(n), nowMs)) {
       this.tracks.delete(name);
+      this.deadLetters.delete(name);
     }
     const dropped = this.unlisted.info().dropped;
     if (dropped.too_many + dropped.too_long + dropped.unshowable > 0) {
@@ -290,6 +304,7 @@ export class Collector {
       spec,
       inFleet,
       processingKeys: (spec.queue && processing?.get(spec.queue)) || [],
+      readDeadLetterHead: (this.deadLetters.get(spec.name) ?? 1) > 0,
     });
     return [
       ...this.fleet.workers.map((spec) => target(spec, true)),
@@ -307,6 +322,7 @@ export class Collector {
     const generatedAt = new Date(nowMs).toISOString();
     const clock = { nowMs, redisNowMs: reading.redisTimeMs };
     const rules = { staleAfterMs: this.staleAfterMs, ttlMs: HEARTBEAT_TTL_S * 1000 };
+    const details = new Map<string, WorkerDetail>();
     const read: WorkerStatus[] = reading.workers.map((worker) => {
       const { spec, inFleet } = worker.target;
       const previous = this.tracks.get(spec.name) ?? NEW_TRACK;
@@ -323,13 +339,22 @@ export class Collector {
         rules,
       );
       this.tracks.set(spec.name, track);
+      this.deadLetters.set(spec.name, status.dead_letter);
+      details.set(spec.name, {
+        heartbeat: outcome.heartbeat,
+        deadLetterHead: worker.deadLetterHead,
+      });
       if (!inFleet) {
         this.unlisted.observe(spec.name, status.alive, outcome.heartbeat?.kind ?? null, nowMs);
       }
       return status;
     });
     const forgotten = new Set(this.unlisted.forget(nowMs));
-    for (const name of forgotten) this.tracks.delete(name);
+    for (const name of forgotten) {
+      this.tracks.delete(name);
+      this.deadLetters.delete(name);
+      details.delete(name);
+    }
     const kept = forgotten.size === 0 ? read : read.filter((w) => !forgotten.has(w.name));
     this.readEvictions(reading, nowMs);
     this.readMaintenance(reading);
@@ -381,7 +406,7 @@ export class Collector {
     };
     this.lastGood = document;
     this.scans.afterCollection(reading.keyspaceSize, nowMs);
-    return { document, stats, totals: this.snapshotTotals() };
+    return { document, stats, totals: this.snapshotTotals(), details };
   }
 
   private failed(message: string, durationMs: number, cost: RedisCost): CollectionSnapshot {
@@ -422,7 +447,7 @@ export class Collector {
       pausedError: null,
       keyspaceSize: null,
     };
-    return { document, stats, totals: this.snapshotTotals() };
+    return { document, stats, totals: this.snapshotTotals(), details: new Map() };
   }
 
   /** Eviction from this collection's INFO; a server refusing two sections gets the default INFO. */

@@ -33,12 +33,13 @@ export function unreadWorkers(fleet: Fleet): WorkerStatus[] {
     (spec) =>
       workerStatus(
         {
-          target: { spec, inFleet: true, processingKeys: [] },
+          target: { spec, inFleet: true, processingKeys: [], readDeadLetterHead: false },
           heartbeat: { status: 'missing' },
           queueDepth: 0,
           deadLetter: 0,
           processing: 0,
           processingLists: [],
+          deadLetterHead: null,
           queueErrors: [],
         },
         0,

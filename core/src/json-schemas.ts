@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FleetFileSchema } from './contracts/fleet.js';
 import { HeartbeatSchema } from './contracts/heartbeat.js';
 import { StatusDocumentSchema } from './contracts/status-document.js';
+import { WorkerHistorySchema } from './contracts/worker-history.js';
 
 /**
  * JSON Schema files generated from the runtime schemas, so workers in other languages
@@ -14,5 +15,6 @@ export function jsonSchemaFiles(): Record<string, string> {
     'heartbeat.schema.json': render(HeartbeatSchema, 'input'),
     'status-document.schema.json': render(StatusDocumentSchema, 'output'),
     'fleet-file.schema.json': render(FleetFileSchema, 'input'),
+    'worker-history.schema.json': render(WorkerHistorySchema, 'output'),
   };
 }

@@ -9,6 +9,11 @@ export interface WorkerTarget {
   inFleet: boolean;
   /** The `processing:<queue>:*` lists the last SCAN pass found for its queue (raw key bytes). */
   processingKeys: readonly Buffer[];
+  /**
+   * Read the oldest dead letter (LINDEX -1: they are pushed on the left) to fingerprint it: when
+   * the list was last seen non-empty, or never seen. An empty list costs nothing more.
+   */
+  readDeadLetterHead: boolean;
 }
 
 export type RedisCommand = [name: string, ...args: (string | number | Buffer)[]];
@@ -16,7 +21,7 @@ export type RedisCommand = [name: string, ...args: (string | number | Buffer)[]]
 interface WorkerSlots {
   target: WorkerTarget;
   heartbeat: number;
-  queue: { depth: number; deadLetter: number } | null;
+  queue: { depth: number; deadLetter: number; deadLetterHead: number | null } | null;
   processing: { key: Buffer; length: number; tail: number }[];
 }
 
@@ -71,6 +76,9 @@ export function planPipeline(
         ? {
             depth: add(['llen', queue]),
             deadLetter: add(['llen', redisKeys.deadLetter(queue)]),
+            deadLetterHead: target.readDeadLetterHead
+              ? add(['lindexBuffer', redisKeys.deadLetter(queue), -1])
+              : null,
           }
         : null,
       processing: target.processingKeys.map((key) => ({
@@ -108,6 +116,11 @@ export interface WorkerReading {
   deadLetter: number;
   processing: number;
   processingLists: ProcessingListReading[];
+  /**
+   * A digest of the oldest dead letter (length and SHA-1 of its bytes), null when the list is
+   * empty or was not read this time; the item itself is not kept.
+   */
+  deadLetterHead: string | null;
   /** One entry per queue key that could not be read (e.g. WRONGTYPE). */
   queueErrors: string[];
 }
@@ -170,6 +183,10 @@ export function readPipeline(
             ? count(slots.queue.deadLetter, redisKeys.deadLetter(queue), queueErrors)
             : 0,
         ...processingLists(slots, reply, (slot, key) => count(slot, key, queueErrors)),
+        deadLetterHead:
+          slots.queue?.deadLetterHead == null
+            ? null
+            : itemDigest(reply(slots.queue.deadLetterHead).value),
         queueErrors,
       };
     }),
@@ -209,6 +226,13 @@ function redisTime(value: unknown): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** A list item's length and SHA-1 (base64), or null when there was no item. */
+function itemDigest(item: unknown): string | null {
+  return Buffer.isBuffer(item)
+    ? `${item.length}:${createHash('sha1').update(item).digest('base64')}`
+    : null;
+}
+
 function processingLists(
   slots: WorkerSlots,
   reply: (slot: number) => { error: string | null; value: unknown },
@@ -217,11 +241,8 @@ function processingLists(
   const lists = slots.processing.map(({ key, length, tail }): ProcessingListReading => {
     // A key that is not UTF-8 is named with U+FFFD in messages; it is still read by its bytes.
     const size = count(length, key.toString('utf8'));
-    const item = reply(tail).value;
-    const fingerprint =
-      size > 0 && Buffer.isBuffer(item)
-        ? `${size}:${createHash('sha1').update(item).digest('base64')}`
-        : null;
+    const digest = size > 0 ? itemDigest(reply(tail).value) : null;
+    const fingerprint = digest === null ? null : `${size}:${digest}`;
     return { id: key.toString('latin1'), length: size, fingerprint };
   });
   return { processing: lists.reduce((sum, list) => sum + list.length, 0), processingLists: lists };

@@ -6,6 +6,7 @@ import {
   StatusDocumentSchema,
   WORKER_KIND_TABLE,
   WORKER_KINDS,
+  WorkerHistorySchema,
   WorkerStatusSchema,
 } from '@fleet/core';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,11 @@ describe('docs/spec.md', () => {
   ])('§3 names status document field %s', (field) => {
     // As `field`, `workers[].field` or a "field" of the JSON example.
     expect(section(3)).toMatch(new RegExp(`[\`".]${field}[\`"]`));
+  });
+
+  it.each(Object.keys(WorkerHistorySchema.shape))('§3.3 names history field %s', (field) => {
+    const history = section(3).split(/^### 3\.3 /m)[1] ?? '';
+    expect(history).toMatch(new RegExp(`\`${field}\``));
   });
 
   it.each(

@@ -151,6 +151,13 @@ export const SETTINGS = {
     parse: cspSources,
     help: "the Content-Security-Policy `frame-ancestors` of every answer of the main port: who may show the panel in a frame (`'self'` = pages of its own origin, e.g. behind the same reverse proxy; add origins separated by spaces; `'none'` = nobody)",
   }),
+  historyRetentionS: setting({
+    flag: '--history-retention-s <seconds>',
+    env: 'EXPORTER_HISTORY_RETENTION_S',
+    default: 3600,
+    parse: integer(60, 86_400),
+    help: "how far back each worker's history (`/api/agent-office/nodes/<name>/history`) reaches; kept in memory from the collections, at most a sample a second",
+  }),
   panelDir: setting({
     flag: '--panel-dir <dir>',
     env: 'EXPORTER_PANEL_DIR',

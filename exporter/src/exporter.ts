@@ -10,6 +10,7 @@ import {
 } from '@fleet/core';
 import { alertingKeys } from '@fleet/core/contracts';
 import { DEFAULTS, type ExporterConfig } from './config.js';
+import { FleetHistory } from './history/fleet-history.js';
 import { createHttpApp, createInternalApp } from './http-app.js';
 import { createExporterMetrics } from './metrics/exporter-metrics.js';
 import { createSingleflightCache } from './singleflight-cache.js';
@@ -80,7 +81,16 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     maintenanceKey: alertingKeys.maintenance(options.alertKeyPrefix ?? DEFAULTS.alertKeyPrefix),
     ...(options.now ? { now: options.now } : {}),
   });
-  const cache = createSingleflightCache(() => collector.collectSnapshot(), {
+  const history = new FleetHistory({
+    retentionS: options.historyRetentionS ?? DEFAULTS.historyRetentionS,
+  });
+  // The history is fed by the collections requests cause anyway: it never reads Redis itself.
+  const collect = async () => {
+    const snapshot = await collector.collectSnapshot();
+    history.record(snapshot);
+    return snapshot;
+  };
+  const cache = createSingleflightCache(collect, {
     maxAgeMs: options.cacheMaxAgeMs ?? DEFAULTS.cacheMaxAgeMs,
   });
   const shared = {
@@ -97,6 +107,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   const app = createHttpApp({
     ...shared,
     panelDir,
+    history: (name) => history.get(name, (options.now ?? Date.now)()),
     serveMetrics: internalPort === undefined,
     corsOrigin: options.corsOrigin ?? DEFAULTS.corsOrigin,
     frameAncestors: options.frameAncestors ?? DEFAULTS.frameAncestors,

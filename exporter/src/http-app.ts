@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectionSnapshot, Logger } from '@fleet/core';
+import type { WorkerHistory } from '@fleet/core/contracts';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { CorsOrigins } from './config.js';
 import type { ExporterMetrics } from './metrics/exporter-metrics.js';
@@ -20,6 +21,8 @@ export interface HttpAppOptions {
 export interface MainAppOptions extends HttpAppOptions {
   /** The built panel, served at /infra/. */
   panelDir: string;
+  /** A worker's history from memory (never a Redis read), undefined for an unknown worker. */
+  history: (worker: string) => WorkerHistory | undefined;
   /** /metrics and /readyz here too; false when the internal listener has them. */
   serveMetrics: boolean;
   /** Who may read the status document from another origin. */
@@ -29,6 +32,8 @@ export interface MainAppOptions extends HttpAppOptions {
 }
 
 export const STATUS_PATH = '/api/agent-office/nodes';
+/** A worker's history, next to the status document (docs/spec.md §3.3). */
+export const HISTORY_PATH = `${STATUS_PATH}/:name/history`;
 
 const PANEL_MISSING = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Panel not built</title></head>
@@ -100,6 +105,14 @@ export function createHttpApp(options: MainAppOptions): Express {
     res
       .set({ 'Cache-Control': 'no-store', ...corsHeaders(options.corsOrigin, req.get('origin')) })
       .json(shown);
+  });
+
+  app.get(HISTORY_PATH, (req, res) => {
+    const cors = corsHeaders(options.corsOrigin, req.get('origin'));
+    const history = options.history(req.params.name);
+    res.set({ 'Cache-Control': 'no-store', ...cors });
+    if (history) res.json(history);
+    else res.status(404).json({ error: 'no such worker' });
   });
 
   healthRoute(app);

@@ -6,4 +6,5 @@ export * from './link-status.js';
 export * from './maintenance.js';
 export * from './redis-keys.js';
 export * from './status-document.js';
+export * from './worker-history.js';
 export * from './worker-kinds.js';
