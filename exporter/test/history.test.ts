@@ -1,7 +1,7 @@
 import { DEFAULT_FLEET } from '@fleet/core';
 import { type WorkerHistory, WorkerHistorySchema } from '@fleet/core/contracts';
-import { commandStats, eventually, type TestRedis } from '@fleet/testing';
-import { useTestRedis } from '@fleet/testing/vitest';
+import { commandStats, eventually } from '@fleet/testing';
+import { type TestRedis, useTestRedis } from '@fleet/testing/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExporterOptions, RunningExporter } from '../src/index.js';
 import { getJson, startTestExporter } from './harness.js';
