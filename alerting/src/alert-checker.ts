@@ -37,6 +37,8 @@ export interface AlertCheckerOptions {
   now: () => number;
   logger: Logger;
   metrics: AlertingMetrics;
+  /** Called after each successful check: Redis read and the alert state saved. */
+  onSuccess?: () => void;
 }
 
 export class AlertStateUnavailableError extends Error {
@@ -183,7 +185,10 @@ export class AlertChecker {
     for (const event of outcome.events) metrics.countEvent(event.type);
     metrics.silencedEvents.inc(silenced.length);
     metrics.messagesQueued.inc(messages.length);
-    if (document.redis_ok && committed) metrics.lastSuccessfulCheck.set(now / 1000);
+    if (document.redis_ok && committed) {
+      metrics.lastSuccessfulCheck.set(now / 1000);
+      this.options.onSuccess?.();
+    }
     if (outcome.events.length > 0) {
       logger.info({ events: announce, silenced, persisted: committed }, 'alert events');
     }

@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { BotCommand } from './bot-commands.js';
 import { DEAD_LETTER_ACTIONS, DEAD_LETTER_RESULTS } from './dead-letters/dead-letter-view.js';
 import { ALERT_EVENT_TYPES, type AlertEventType } from './evaluate-check.js';
+import { PUSH_RESULTS } from './push-pinger.js';
 import { SEND_FAILURE_REASONS, type SendFailureReason } from './telegram-sender.js';
 
 /** Every `command` label: a record, so a new command cannot be left out. */
@@ -106,6 +107,13 @@ export class AlertingMetrics {
     registers: [this.registry],
   });
 
+  readonly pushes = new Counter({
+    name: 'fleet_alerting_push_total',
+    help: "Dead man's switch pushes (ALERT_PUSH_URL) after successful checks, by result: ok, error (no answer in time, or not 2xx), skipped (the previous push was still waiting).",
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   /** @param outboxSize - counts the waiting messages when Prometheus scrapes. */
   constructor(outboxSize: () => Promise<number>) {
     this.outboxSize = new Gauge({
@@ -122,6 +130,7 @@ export class AlertingMetrics {
     for (const type of ALERT_EVENT_TYPES) this.events.inc({ type }, 0);
     for (const command of Object.keys(COMMAND_LABELS)) this.commands.inc({ command }, 0);
     for (const result of CHECK_RESULTS) this.checks.inc({ result }, 0);
+    for (const result of PUSH_RESULTS) this.pushes.inc({ result }, 0);
     for (const action of DEAD_LETTER_ACTIONS) {
       for (const result of DEAD_LETTER_RESULTS) this.deadLetterActions.inc({ action, result }, 0);
     }

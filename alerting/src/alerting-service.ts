@@ -25,6 +25,7 @@ import { closeServer, serverPort, startHttpServer } from './http-server.js';
 import { LeaderLease } from './leader-lease.js';
 import type { RenderedMessage } from './messages.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
+import { PushPinger } from './push-pinger.js';
 import { createScrubber } from './scrub.js';
 import { LogOnlySender, type MessageSender, TelegramSender } from './telegram-sender.js';
 
@@ -139,6 +140,10 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     now,
     logger,
   });
+  // Only the replica holding the lease checks, so only it pushes: one signal for the whole service.
+  const pusher = settings.pushUrl
+    ? new PushPinger({ url: settings.pushUrl, logger, pushes: metrics.pushes })
+    : null;
   const checker = new AlertChecker({
     source: collector,
     store,
@@ -159,6 +164,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     now,
     logger,
     metrics,
+    ...(pusher ? { onSuccess: () => pusher.ping() } : {}),
   });
 
   const reply = async (chatId: string, text: RenderedMessage) => {
@@ -257,6 +263,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     close() {
       closing ??= (async () => {
         await checkLoop.close();
+        await pusher?.close();
         await lease.stop();
         await poller?.stop();
         await outbox.close();

@@ -255,6 +255,13 @@ export const SETTINGS = {
     parse: integer(1000, 10_000_000),
     help: 'safety cap on the history stream, whatever its age (approximate: `MAXLEN ~`)',
   }),
+  pushUrl: setting({
+    flag: '--push-url <url>',
+    env: 'ALERT_PUSH_URL',
+    defaultText: 'unset = off',
+    parse: url(['http:', 'https:']),
+    help: "dead man's switch: GET after every successful check (Redis read, alerts saved), by the replica holding the lease; a Healthchecks or Uptime Kuma push URL (its path is a secret: never logged)",
+  }),
   ...COLLECTOR_SETTINGS,
   logLevel: setting({
     flag: '--log-level <level>',
