@@ -1,6 +1,8 @@
 import { lazy, Suspense, useCallback, useState } from 'react';
 import { WorkerCardGrid } from './cards/worker-card-grid.js';
 import { ConnectionBanner } from './connection-banner.js';
+import { WorkerDetail } from './detail/worker-detail.js';
+import { WorkerSelectContext } from './detail/worker-select.js';
 import './fleet-panel.css';
 import { LiveAnnouncer } from './live-announcer.js';
 import type { MockState } from './mock-documents.js';
@@ -41,6 +43,8 @@ export function FleetPanel({
   );
   const [chosen, setChosen] = useState<ViewMode>(() => view ?? (prefersCards() ? '2d' : '3d'));
   const active: ViewMode = fallbackReason ? '2d' : chosen;
+  const [selected, setSelected] = useState<string | null>(null);
+  const closeDetail = useCallback(() => setSelected(null), []);
 
   const choose = useCallback((next: ViewMode) => {
     if (next === '3d') setFallbackReason(webglAvailable() ? null : NO_WEBGL);
@@ -56,22 +60,34 @@ export function FleetPanel({
       <PanelHeader store={store} mock={mock}>
         <ViewToggle view={active} unavailable3d={fallbackReason} onChange={choose} />
       </PanelHeader>
-      <div className="fp-body">
-        {active === '3d' ? (
-          <SceneErrorBoundary onError={setFallbackReason}>
-            <Suspense fallback={<p className="fp-empty">Loading the 3D view…</p>}>
-              <FleetScene
-                store={store}
-                reducedMotion={reducedMotion}
-                onContextLost={setFallbackReason}
-              />
-            </Suspense>
-          </SceneErrorBoundary>
-        ) : (
-          <WorkerCardGrid store={store} />
-        )}
-        <ConnectionBanner store={store} fallbackReason={fallbackReason} />
-      </div>
+      <WorkerSelectContext.Provider value={setSelected}>
+        <div className="fp-body">
+          {active === '3d' ? (
+            <SceneErrorBoundary onError={setFallbackReason}>
+              <Suspense fallback={<p className="fp-empty">Loading the 3D view…</p>}>
+                <FleetScene
+                  store={store}
+                  reducedMotion={reducedMotion}
+                  onContextLost={setFallbackReason}
+                />
+              </Suspense>
+            </SceneErrorBoundary>
+          ) : (
+            <WorkerCardGrid store={store} />
+          )}
+          <ConnectionBanner store={store} fallbackReason={fallbackReason} />
+        </div>
+      </WorkerSelectContext.Provider>
+      {selected !== null && (
+        <WorkerDetail
+          key={selected}
+          worker={selected}
+          store={store}
+          endpoint={endpoint}
+          mock={mock}
+          onClose={closeDetail}
+        />
+      )}
       <LiveAnnouncer store={store} />
     </section>
   );

@@ -1,3 +1,4 @@
+import { useWorkerSelect } from '../detail/worker-select.js';
 import {
   cardStatus,
   lastBeatText,
@@ -24,6 +25,7 @@ function pipeText(view: WorkerView): string {
 export function WorkerCard({ view, beatAgeS }: WorkerCardProps) {
   const { worker, status } = view;
   const visual = STATUS_VISUALS[status];
+  const select = useWorkerSelect();
   return (
     <li
       className={`fp-card fp-status-${status}`}
@@ -35,7 +37,22 @@ export function WorkerCard({ view, beatAgeS }: WorkerCardProps) {
         <span className="fp-card-icon" aria-hidden="true">
           {visual.icon}
         </span>
-        <h2 className="fp-card-name">{worker.name}</h2>
+        <h2 className="fp-card-name">
+          {select ? (
+            // Stretched over the whole card (CSS): a click anywhere, or Enter/Space on it, opens.
+            <button
+              type="button"
+              className="fp-card-open"
+              aria-haspopup="dialog"
+              aria-label={`${worker.name}: details of the last hour`}
+              onClick={() => select(worker.name)}
+            >
+              {worker.name}
+            </button>
+          ) : (
+            worker.name
+          )}
+        </h2>
         <span className="fp-card-kind">{worker.kind}</span>
       </div>
       <p className="fp-card-state">{workerStateLabel(worker)}</p>

@@ -1,6 +1,7 @@
-import { useFrame } from '@react-three/fiber';
+import { type ThreeEvent, useFrame, useThree } from '@react-three/fiber';
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { BoxGeometry, Color, InstancedBufferAttribute, type InstancedMesh, Object3D } from 'three';
+import { useWorkerSelect } from '../detail/worker-select.js';
 import type { StatusStore } from '../status-store.js';
 import { type DrawnStatus, STATUS_COLORS } from '../status-visuals.js';
 import { workerViews } from '../worker-views.js';
@@ -88,8 +89,30 @@ export function WorkerBlades({ slots, store, reducedMotion }: WorkerBladesProps)
     if (changed && target.instanceColor) target.instanceColor.needsUpdate = true;
   });
 
+  const select = useWorkerSelect();
+  const canvas = useThree((state) => state.gl.domElement);
+  // Every instance index is its slot's: a click on a blade (rim, body or bar) opens its worker.
+  const slotOf = (event: ThreeEvent<MouseEvent>) =>
+    event.instanceId === undefined ? undefined : slots[event.instanceId];
+  const events = select
+    ? {
+        onClick: (event: ThreeEvent<MouseEvent>) => {
+          const slot = slotOf(event);
+          if (!slot) return;
+          event.stopPropagation();
+          select(slot.name);
+        },
+        onPointerOver: () => {
+          canvas.style.cursor = 'pointer';
+        },
+        onPointerOut: () => {
+          canvas.style.cursor = '';
+        },
+      }
+    : {};
+
   return (
-    <group name="worker-blades">
+    <group name="worker-blades" {...events}>
       <instancedMesh
         key={`rims-${slots.length}`}
         name="worker-rims"
