@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Fleet, WorkerSpec } from './contracts/fleet.js';
 import type { HeartbeatFields } from './contracts/heartbeat.js';
+import { hostsOf } from './contracts/hosts.js';
 import type { StoredMaintenance } from './contracts/maintenance.js';
 import { HEARTBEAT_TTL_S, redisKeys } from './contracts/redis-keys.js';
 import type { StatusDocument, WorkerStatus } from './contracts/status-document.js';
@@ -403,6 +404,7 @@ export class Collector {
       scan: scanInfo(scan, nowMs),
       ...this.redisFacts(nowMs),
       maintenance_windows: windows,
+      hosts: hostsOf(this.fleet.hosts, workers),
     };
     this.lastGood = document;
     this.scans.afterCollection(reading.keyspaceSize, nowMs);
@@ -437,6 +439,7 @@ export class Collector {
       scan: scanInfo(this.scans.result, nowMs),
       ...this.redisFacts(nowMs),
       maintenance_windows: windows,
+      hosts: hostsOf(this.fleet.hosts, workers),
     };
     const stats: CollectionStats = {
       ok: false,

@@ -1,5 +1,7 @@
 import {
+  DEFAULT_HOSTS,
   defaultLinkOf,
+  hostsOf,
   type Link,
   linkStatus,
   redisKeys,
@@ -179,6 +181,7 @@ function document(
       forgotten: 0,
     },
     maintenance_windows: [],
+    hosts: hostsOf(DEFAULT_HOSTS, workers),
     ...extra,
   };
 }

@@ -1,4 +1,4 @@
-import type { Link, WorkerStatus } from '@fleet/core/contracts';
+import type { Link, StatusDocument, WorkerStatus } from '@fleet/core/contracts';
 import type { LayoutWorker } from './scene/scene-layout.js';
 import type { PanelSnapshot } from './status-store.js';
 import {
@@ -44,21 +44,31 @@ export function workerViews(snapshot: PanelSnapshot): ReadonlyMap<string, Worker
   return views;
 }
 
+/** What the scene's shape depends on: the hosts in the fleet's order, and each worker's place. */
+export interface Topology {
+  hosts: string[];
+  workers: LayoutWorker[];
+}
+
 /**
  * What the scene's shape depends on (workers, hosts, pipes) as one string: the scene graph is
  * rebuilt only when this changes, never for a mere status change.
  */
 export function topologyKey(snapshot: PanelSnapshot): string {
   const doc = snapshot.doc;
-  if (!doc) return '[]';
-  const workers: LayoutWorker[] = doc.workers.map((worker) => ({
-    name: worker.name,
-    host: worker.host === 'nas' ? 'nas' : 'windows',
-    linkType: linkOfWorker(doc.links, worker.name)?.type ?? null,
-  }));
-  return JSON.stringify(workers);
+  if (!doc) return JSON.stringify({ hosts: [], workers: [] } satisfies Topology);
+  const topology: Topology = {
+    // `hosts` is additive: an exporter that predates it gets the hosts its workers name.
+    hosts: ((doc as Partial<StatusDocument>).hosts ?? []).map((host) => host.name),
+    workers: doc.workers.map((worker) => ({
+      name: worker.name,
+      host: worker.host,
+      linkType: linkOfWorker(doc.links, worker.name)?.type ?? null,
+    })),
+  };
+  return JSON.stringify(topology);
 }
 
-export function topologyFromKey(key: string): LayoutWorker[] {
-  return JSON.parse(key) as LayoutWorker[];
+export function topologyFromKey(key: string): Topology {
+  return JSON.parse(key) as Topology;
 }

@@ -41,7 +41,8 @@ function storeWith(doc: StatusDocument): StatusStore {
 }
 
 function layoutOf(store: StatusStore): SceneLayout {
-  return computeLayout(topologyFromKey(topologyKey(store.getSnapshot())));
+  const { workers, hosts } = topologyFromKey(topologyKey(store.getSnapshot()));
+  return computeLayout(workers, hosts);
 }
 
 async function renderScene(state: MockState, reducedMotion = false) {

@@ -53,7 +53,9 @@ describe('scene layout', () => {
   it('puts the NAS left, the bus in the centre and the Windows node right', () => {
     const layout = computeLayout(DEFAULT);
     const nasRight = layout.nas.center[0] + layout.nas.size[0] / 2;
-    const winLeft = layout.windows.center[0] - layout.windows.size[0] / 2;
+    const windows = layout.hosts[0]?.box ?? { center: [0, 0, 0], size: [0, 0, 0] };
+    expect(layout.hosts.map((host) => host.name)).toEqual(['windows']);
+    const winLeft = windows.center[0] - windows.size[0] / 2;
     expect(nasRight).toBeLessThan(layout.bus.center[0] - layout.bus.radius);
     expect(winLeft).toBeGreaterThan(layout.bus.center[0] + layout.bus.radius);
     expect(layout.slots.map((slot) => slot.name)).toEqual(DEFAULT.map((w) => w.name));
@@ -62,7 +64,7 @@ describe('scene layout', () => {
   it.each([6, 12, 25, 50])('holds %i workers on the Windows node without overlap', (count) => {
     const layout = computeLayout(fleetOf(count));
     expect(layout.slots).toHaveLength(count);
-    const box = layout.windows;
+    const box = layout.hosts[0]?.box ?? { center: [0, 0, 0], size: [0, 0, 0] };
     for (const [i, slot] of layout.slots.entries()) {
       const r = rect(slot);
       expect(r.left).toBeGreaterThanOrEqual(box.center[0] - box.size[0] / 2);
@@ -133,5 +135,50 @@ describe('scene layout', () => {
     expect(r.right).toBeLessThanOrEqual(nas.center[0] + nas.size[0] / 2);
     expect(r.bottom).toBeGreaterThanOrEqual(nas.center[1] - nas.size[1] / 2);
     expect(r.top).toBeLessThan(layout.stock.center[1] - layout.stock.size[1] / 2);
+  });
+
+  it('stacks every host right of the bus in the fleet order, each holding its own workers, none overlapping', () => {
+    const workers: LayoutWorker[] = [
+      ...fleetOf(12).map((w) => ({ ...w, host: 'gpu-1' })),
+      ...DEFAULT.map((w, i) => ({ ...w, host: i % 2 ? 'gpu-2' : 'windows' })),
+      { name: 'stray', host: 'elsewhere', linkType: null },
+    ];
+    const layout = computeLayout(workers, ['nas', 'windows', 'gpu-1', 'gpu-2', 'empty']);
+    expect(layout.hosts.map((host) => host.name)).toEqual([
+      'windows',
+      'gpu-1',
+      'gpu-2',
+      'empty',
+      'elsewhere',
+    ]);
+    const boxOf = (name: string) => layout.hosts.find((host) => host.name === name)?.box;
+    for (const slot of layout.slots) {
+      const box = boxOf(slot.host);
+      expect(box, slot.name).toBeDefined();
+      const r = rect(slot);
+      const [cx, cy] = box?.center ?? [0, 0];
+      const [w, h] = box?.size ?? [0, 0];
+      expect(r.left).toBeGreaterThanOrEqual(cx - w / 2);
+      expect(r.right).toBeLessThanOrEqual(cx + w / 2);
+      expect(r.bottom).toBeGreaterThanOrEqual(cy - h / 2);
+      expect(r.top).toBeLessThanOrEqual(cy + h / 2);
+    }
+    // Top to bottom, apart; the camera frames all of them.
+    for (const [upper, lower] of layout.hosts
+      .slice(0, -1)
+      .map((host, i) => [host, layout.hosts[i + 1]] as const)) {
+      const bottom = upper.box.center[1] - upper.box.size[1] / 2;
+      const top = (lower?.box.center[1] ?? 0) + (lower?.box.size[1] ?? 0) / 2;
+      expect(bottom).toBeGreaterThan(top);
+    }
+    const last = layout.hosts.at(-1)?.box;
+    expect(layout.bounds.minY).toBeLessThanOrEqual(
+      (last?.center[1] ?? 0) - (last?.size[1] ?? 0) / 2,
+    );
+    // Every pipe still ends at its own blade.
+    for (const pipe of layout.pipes) {
+      const slot = layout.slots.find((s) => s.name === pipe.worker);
+      expect(pipe.points.at(-1)?.[1]).toBeCloseTo(slot?.center[1] ?? Number.NaN);
+    }
   });
 });

@@ -1,4 +1,10 @@
-import type { MaintenanceWindow, StatusDocument, WorkerStatus } from '@fleet/core/contracts';
+import {
+  DEFAULT_HOSTS,
+  hostsOf,
+  type MaintenanceWindow,
+  type StatusDocument,
+  type WorkerStatus,
+} from '@fleet/core/contracts';
 
 /** A worker as a test describes it: only what the case is about. */
 export interface WorkerSketch {
@@ -62,12 +68,13 @@ export function statusDocument(
   } = {},
 ): StatusDocument {
   const redisOk = options.redisOk ?? true;
+  const statuses = workers.map(workerStatus);
   return {
     redis_ok: redisOk,
     paused: options.paused ?? false,
     paused_reason: options.paused ? 'trading' : null,
     generated_at: '2024-01-01T00:00:00Z',
-    workers: workers.map(workerStatus),
+    workers: statuses,
     links: [],
     redis_error: redisOk ? null : (options.redisError ?? 'connect ECONNREFUSED'),
     stale: !redisOk,
@@ -80,6 +87,7 @@ export function statusDocument(
     redis_maxmemory_bytes: null,
     redis_evicting: options.evicting ?? false,
     redis_last_eviction_at: null,
+    hosts: hostsOf(DEFAULT_HOSTS, statuses),
     unlisted_workers: {
       count: 0,
       limit: 1000,

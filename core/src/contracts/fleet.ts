@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_HOST, DEFAULT_HOSTS, HOST_NAME, type HostSpec } from './hosts.js';
 import {
   MAINTENANCE_ALL,
   type MaintenanceSpec,
@@ -6,13 +7,7 @@ import {
   parseDuration,
 } from './maintenance.js';
 import { redisKeys } from './redis-keys.js';
-import {
-  defaultLinkOf,
-  HOSTS,
-  LINK_TYPES,
-  WORKER_KIND_TABLE,
-  WORKER_KINDS,
-} from './worker-kinds.js';
+import { defaultLinkOf, LINK_TYPES, WORKER_KIND_TABLE, WORKER_KINDS } from './worker-kinds.js';
 
 const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -25,7 +20,11 @@ const LinkSpecSchema = z.strictObject({
 const WorkerSpecInputSchema = z.strictObject({
   name: z.string().regex(WORKER_NAME, 'letters, digits, "_", "." and "-" only (max 64)'),
   kind: z.enum(WORKER_KINDS),
-  host: z.enum(HOSTS).default('windows'),
+  /** The name of a host in `hosts` (the default two: `nas`, `windows`). */
+  host: z
+    .string()
+    .regex(HOST_NAME, 'letters, digits, "_", "." and "-" only (max 64)')
+    .default(DEFAULT_HOST),
   /** Pending-job list. Default by kind (`WORKER_KIND_TABLE`): `queue:<name>` for render workers. */
   queue: z.string().min(1).nullable().optional(),
   /** The pipe drawn for this worker. Default by kind (`WORKER_KIND_TABLE`); `null` draws none. */
@@ -38,14 +37,48 @@ const WorkerSpecInputSchema = z.strictObject({
   retry_to: z.enum(['front', 'back']).default('front'),
 });
 
-/** A fleet file: which workers exist and how the panel draws them. */
+const HostSpecInputSchema = z.strictObject({
+  name: z.string().regex(HOST_NAME, 'letters, digits, "_", "." and "-" only (max 64)'),
+  /** Shown over the host's box in the panel; default its name. */
+  label: z.string().min(1).max(64).optional(),
+  /** What runs there, in a few words, shown under the label. */
+  role: z.string().min(1).max(120).optional(),
+});
+
+/** A fleet file: which hosts and workers exist and how the panel draws them. */
 export const FleetFileSchema = z
   .strictObject({
+    /** Where workers run; default `nas` and `windows` (docs/spec.md §1). */
+    hosts: z.array(HostSpecInputSchema).min(1, 'at least one host').optional(),
     workers: z.array(WorkerSpecInputSchema).min(1, 'at least one worker'),
     /** Recurring maintenance windows: nothing is alerted for what they cover while they run. */
     maintenance: z.array(MaintenanceSpecSchema).default([]),
   })
   .superRefine((fleet, ctx) => {
+    const hosts = new Set<string>();
+    fleet.hosts?.forEach((host, index) => {
+      if (hosts.has(host.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts', index, 'name'],
+          message: `duplicate host "${host.name}"`,
+        });
+      }
+      hosts.add(host.name);
+    });
+    const declared = fleet.hosts ? hosts : new Set(DEFAULT_HOSTS.map((host) => host.name));
+    fleet.workers.forEach((worker, index) => {
+      if (declared.has(worker.host)) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workers', index, 'host'],
+        message: `host "${worker.host}" is not in hosts (${[...declared].join(', ')})${
+          worker.host === DEFAULT_HOST
+            ? `; "${DEFAULT_HOST}" is the default when a worker names none`
+            : ''
+        }`,
+      });
+    });
     const seen = new Set<string>();
     fleet.workers.forEach((worker, index) => {
       if (seen.has(worker.name)) {
@@ -57,13 +90,13 @@ export const FleetFileSchema = z
       }
       seen.add(worker.name);
     });
-    const targets = new Set<string>([MAINTENANCE_ALL, ...HOSTS, ...seen]);
+    const targets = new Set<string>([MAINTENANCE_ALL, ...declared, ...seen]);
     fleet.maintenance.forEach((window, index) => {
       if (targets.has(window.target)) return;
       ctx.addIssue({
         code: 'custom',
         path: ['maintenance', index, 'target'],
-        message: `"${window.target}" is not a worker of this file, a host (${HOSTS.join(', ')}) or "${MAINTENANCE_ALL}"`,
+        message: `"${window.target}" is not a worker of this file, a host (${[...declared].join(', ')}) or "${MAINTENANCE_ALL}"`,
       });
     });
   })
@@ -81,7 +114,8 @@ export interface LinkSpec {
 export interface WorkerSpec {
   name: string;
   kind: z.infer<typeof WorkerSpecInputSchema>['kind'];
-  host: z.infer<typeof WorkerSpecInputSchema>['host'];
+  /** The name of one of the fleet's hosts (an unlisted worker: `DEFAULT_HOST`). */
+  host: string;
   queue: string | null;
   link: LinkSpec | null;
   /** Its stuck threshold; null = the collector's default. */
@@ -93,13 +127,15 @@ export interface WorkerSpec {
 }
 
 export interface Fleet {
+  /** Where workers run, in the order the panel lays them out. @defaultValue `DEFAULT_HOSTS` */
+  hosts: readonly HostSpec[];
   workers: WorkerSpec[];
   /** Recurring maintenance windows. @defaultValue none */
   maintenance: MaintenanceSpec[];
 }
 
 /**
- * A worker that beats but is not in the fleet file: shown on the Windows node, no pipe, its
+ * A worker that beats but is not in the fleet file: on the default host (windows), no pipe, its
  * queue where its kind keeps one by default (`queue:<name>` for a render worker).
  */
 export function unlistedWorker(name: string, kind: WorkerSpec['kind']): WorkerSpec {
@@ -107,7 +143,7 @@ export function unlistedWorker(name: string, kind: WorkerSpec['kind']): WorkerSp
   return {
     name,
     kind,
-    host: 'windows',
+    host: DEFAULT_HOST,
     queue,
     link: null,
     stuckAfterS: null,
@@ -130,6 +166,13 @@ export function parseFleet(input: unknown, source = 'fleet file'): Fleet {
     throw new FleetConfigError(`${source} is invalid:\n${problems.join('\n')}`);
   }
   return {
+    hosts: result.data.hosts
+      ? result.data.hosts.map((host) => ({
+          name: host.name,
+          label: host.label ?? host.name,
+          role: host.role ?? null,
+        }))
+      : DEFAULT_HOSTS,
     workers: result.data.workers.map((worker) => ({
       name: worker.name,
       kind: worker.kind,

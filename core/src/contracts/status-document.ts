@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { HostStatusSchema } from './hosts.js';
 import { MaintenanceWindowSchema } from './maintenance.js';
-import { HOSTS, LINK_STATUSES, LINK_TYPES, WORKER_KINDS } from './worker-kinds.js';
+import { LINK_STATUSES, LINK_TYPES, WORKER_KINDS } from './worker-kinds.js';
 
 /**
  * One worker in the status document (docs/spec.md §3, LOCKED). The fields after `last_job_at`
@@ -20,7 +21,11 @@ export const WorkerStatusSchema = z
     jobs_failed: z.number().int().nonnegative(),
     last_job_at: z.string().nullable(),
     // Additive fields.
-    host: z.enum(HOSTS).describe('Where the worker runs; unknown workers are placed on windows.'),
+    host: z
+      .string()
+      .describe(
+        'Where the worker runs: the name of one of `hosts` (the fleet file; unlisted workers: windows).',
+      ),
     queue: z
       .string()
       .nullable()
@@ -212,6 +217,11 @@ export const StatusDocumentSchema = z
       .array(MaintenanceWindowSchema)
       .describe(
         'Every maintenance window running now: the fleet file schedules and the /maintenance windows (read from the alerting service keys).',
+      ),
+    hosts: z
+      .array(HostStatusSchema)
+      .describe(
+        "The hosts workers run on, in the fleet file's order (default nas, windows), then any other host a worker names; every workers[].host is one of them.",
       ),
   })
   .meta({

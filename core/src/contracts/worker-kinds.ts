@@ -2,10 +2,6 @@
 export const LANGS = ['ko', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
-/** The hosts the panel draws (docs/spec.md §7): the NAS on the left, the Windows node on the right. */
-export const HOSTS = ['nas', 'windows'] as const;
-export type Host = (typeof HOSTS)[number];
-
 export const LINK_TYPES = ['redis-queue', 'http-pull'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 

@@ -1,5 +1,6 @@
+import { DEFAULT_HOSTS, type HostStatus } from '@fleet/core/contracts';
 import { useMemo } from 'react';
-import type { SceneLayout, Vec3 } from '../scene/scene-layout.js';
+import { type LayoutBox, type SceneLayout, SOURCE_HOST, type Vec3 } from '../scene/scene-layout.js';
 import { beatAgeAt, type StatusStore } from '../status-store.js';
 import { useNow } from '../use-now.js';
 import { usePanelSnapshot } from '../use-panel-snapshot.js';
@@ -20,8 +21,15 @@ export interface HudLayerProps {
 
 const FRONT = 0.2;
 
-function titleOf(box: SceneLayout['nas']): Vec3 {
+function titleOf(box: LayoutBox): Vec3 {
   return [box.center[0], box.center[1] + box.size[1] / 2 - 0.5, FRONT];
+}
+
+/** A host's label and role: the document's (additive `hosts`), else the default two's, else its name. */
+function hostInfo(hosts: readonly HostStatus[] | undefined, name: string) {
+  const host =
+    (hosts ?? []).find((h) => h.name === name) ?? DEFAULT_HOSTS.find((h) => h.name === name);
+  return { title: host?.label ?? name, detail: host?.role ?? undefined };
 }
 
 /** The DOM over the canvas: host titles, the bus label, each worker's HUD and each pipe's badge. */
@@ -29,10 +37,12 @@ export function HudLayer({ layout, store, anchors, markers }: HudLayerProps) {
   const snapshot = usePanelSnapshot(store);
   const now = useNow();
   const views = workerViews(snapshot);
+  // `hosts` is additive: an older exporter leaves it out (hostInfo falls back).
+  const hosts = snapshot.doc?.hosts;
   const points = useMemo(
     () => ({
       nas: titleOf(layout.nas),
-      windows: titleOf(layout.windows),
+      hosts: layout.hosts.map((host) => ({ name: host.name, title: titleOf(host.box) })),
       gateway: [layout.gateway.center[0], layout.gateway.center[1], FRONT] as Vec3,
       stock: [layout.stock.center[0], layout.stock.center[1], FRONT] as Vec3,
       bus: [layout.bus.center[0], layout.bus.center[1] + layout.bus.radius + 1.1, FRONT] as Vec3,
@@ -49,11 +59,7 @@ export function HudLayer({ layout, store, anchors, markers }: HudLayerProps) {
         anchors.root = element;
       }}
     >
-      <HostLabel
-        anchor={anchors.pin('host:nas', points.nas)}
-        title="NAS"
-        detail="Redis · web back end · stock"
-      />
+      <HostLabel anchor={anchors.pin('host:nas', points.nas)} {...hostInfo(hosts, SOURCE_HOST)} />
       <HostLabel
         anchor={anchors.pin('host:gateway', points.gateway)}
         title="gateway"
@@ -66,11 +72,13 @@ export function HudLayer({ layout, store, anchors, markers }: HudLayerProps) {
         detail="price feed"
         variant="service"
       />
-      <HostLabel
-        anchor={anchors.pin('host:windows', points.windows)}
-        title="Windows node"
-        detail="GPU render · trading"
-      />
+      {points.hosts.map((host) => (
+        <HostLabel
+          key={host.name}
+          anchor={anchors.pin(`host:${host.name}`, host.title)}
+          {...hostInfo(hosts, host.name)}
+        />
+      ))}
       <BusLabel anchor={anchors.pin('bus', points.bus)} store={store} />
       {layout.slots.map((slot) => (
         <WorkerHud

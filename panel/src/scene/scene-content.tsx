@@ -46,7 +46,9 @@ export function SceneContent({ layout, store, reducedMotion, anchors }: SceneCon
         edgeColor="#4f6fa3"
         opacity={1}
       />
-      <HostBox box={layout.windows} name="host-windows" edgeColor="#3b5b8a" />
+      {layout.hosts.map((host) => (
+        <HostBox key={host.name} box={host.box} name={`host-${host.name}`} edgeColor="#3b5b8a" />
+      ))}
       <RedisBus bus={layout.bus} store={store} reducedMotion={reducedMotion} />
       <WorkerBlades slots={layout.slots} store={store} reducedMotion={reducedMotion} />
       {layout.pipes.map((pipe) => (

@@ -1,4 +1,4 @@
-import type { Host, LinkType } from '@fleet/core/contracts';
+import { type LinkType, WORKER_KIND_TABLE } from '@fleet/core/contracts';
 
 /** A point in scene units: x to the right, y up, z towards the viewer. */
 export type Vec3 = readonly [number, number, number];
@@ -11,7 +11,7 @@ export interface LayoutBox {
 /** A worker sub-node: a flat blade its HUD is drawn over. */
 export interface WorkerSlot {
   name: string;
-  host: Host;
+  host: string;
   center: Vec3;
   width: number;
   height: number;
@@ -33,14 +33,22 @@ export interface PipeLayout {
   bidirectional: boolean;
 }
 
+/** A host right of the bus: its box holds its workers' blades. */
+export interface HostNode {
+  name: string;
+  box: LayoutBox;
+}
+
 export interface SceneLayout {
+  /** The host the queue pipes leave from (`SOURCE_HOST`), left of the bus. */
   nas: LayoutBox;
   /** The NAS gateway, where the render queues' pipes leave. */
   gateway: LayoutBox;
   /** The NAS stock service that `ai_trade` pulls from directly. */
   stock: LayoutBox;
   bus: { center: Vec3; radius: number };
-  windows: LayoutBox;
+  /** Every other host, top to bottom, in the fleet's order (the default fleet: windows). */
+  hosts: HostNode[];
   slots: WorkerSlot[];
   pipes: PipeLayout[];
   bounds: { minX: number; maxX: number; minY: number; maxY: number };
@@ -48,7 +56,7 @@ export interface SceneLayout {
 
 export interface LayoutWorker {
   name: string;
-  host: Host;
+  host: string;
   /** The worker's pipe, if it has one. */
   linkType: LinkType | null;
 }
@@ -118,10 +126,18 @@ export const LAYOUT = {
   },
   /** A NAS-hosted blade's pipe comes from in front and curls into its right edge. */
   nasTail: { approachZ: 0.6, curlX: 0.4, curlZ: 0.4 },
+  /** Between two hosts stacked right of the bus. */
+  hostGapY: 1.2,
   /** The camera's bounds reach at least this far below and above the bus's edge. */
   boundsBelowBus: 2.2,
   boundsAboveBus: 1.5,
 } as const;
+
+/**
+ * The host the render queues' pipes leave from (their link's `from`, `nas`): drawn left of the
+ * bus with its gateway and stock service; every other host goes right of the bus.
+ */
+export const SOURCE_HOST = WORKER_KIND_TABLE.render.link?.from ?? 'nas';
 
 /** Where the first tail point of a pipe (its approach to the Windows node) is in its points. */
 const APPROACH_POINT = 4;
@@ -173,7 +189,7 @@ function gridCenters(count: number, left: number, top: number): Vec3[] {
 /** The blades of `workers` in a grid whose top-left corner is (left, top). */
 function placeSlots(
   workers: readonly LayoutWorker[],
-  host: Host,
+  host: string,
   left: number,
   top: number,
 ): WorkerSlot[] {
@@ -194,28 +210,46 @@ function badgeCorner(slot: WorkerSlot): Vec3 {
   ];
 }
 
-interface WindowsNode {
+interface RightNode {
+  name: string;
   box: LayoutBox;
-  /** The box's left edge, where pipes arrive. */
-  left: number;
   /** The top of its blade grid. */
   gridTop: number;
 }
 
-/** The Windows node, right of the bus, sized to hold `count` blades. */
-function windowsNode(count: number): WindowsNode {
-  const grid = gridSize(count);
-  const width = Math.max(grid.width, LAYOUT.slotWidth) + 2 * LAYOUT.padding;
-  const height = Math.max(grid.height, LAYOUT.slotHeight) + 2 * LAYOUT.padding + LAYOUT.titleSpace;
-  const left = LAYOUT.busRadius + LAYOUT.busToHost;
-  return {
-    box: {
-      center: [left + width / 2, LAYOUT.titleSpace / 2, LAYOUT.hostZ],
-      size: [width, height, LAYOUT.hostDepth],
-    },
-    left,
-    gridTop: height / 2 + LAYOUT.titleSpace / 2 - LAYOUT.titleSpace - LAYOUT.padding,
-  };
+/** The left edge of every host right of the bus, where pipes arrive. */
+const RIGHT_LEFT = LAYOUT.busRadius + LAYOUT.busToHost;
+
+/**
+ * The hosts right of the bus, each sized to hold its blades, stacked top to bottom and centred
+ * as one column on the bus's height (one host sits where the Windows node always did).
+ */
+function rightNodes(hosts: readonly { name: string; count: number }[]): RightNode[] {
+  const sizes = hosts.map(({ count }) => {
+    const grid = gridSize(count);
+    return {
+      width: Math.max(grid.width, LAYOUT.slotWidth) + 2 * LAYOUT.padding,
+      height: Math.max(grid.height, LAYOUT.slotHeight) + 2 * LAYOUT.padding + LAYOUT.titleSpace,
+    };
+  });
+  const total =
+    sizes.reduce((sum, size) => sum + size.height, 0) +
+    Math.max(0, sizes.length - 1) * LAYOUT.hostGapY;
+  let above = 0;
+  return hosts.map(({ name }, index) => {
+    const { width, height } = sizes[index] ?? { width: 0, height: 0 };
+    // Offsets from the column's middle, so that one host's centre is exactly the old one.
+    const centerY = LAYOUT.titleSpace / 2 + (total / 2 - above - height / 2);
+    above += height + LAYOUT.hostGapY;
+    return {
+      name,
+      box: {
+        center: [RIGHT_LEFT + width / 2, centerY, LAYOUT.hostZ],
+        size: [width, height, LAYOUT.hostDepth],
+      },
+      gridTop: centerY + height / 2 - LAYOUT.titleSpace - LAYOUT.padding,
+    };
+  });
 }
 
 interface NasNode {
@@ -259,17 +293,13 @@ function nasNode(count: number): NasNode {
 }
 
 /**
- * The last points of a pipe, from outside the blade's host box to its edge. Blades on the
- * Windows node take pipes on their left edge, inner columns via the back lane; blades on the NAS
- * on their right edge, from in front.
+ * The last points of a pipe, from outside the blade's host box to its edge. Blades on a host
+ * right of the bus take pipes on their left edge, inner columns via the back lane; blades on the
+ * NAS on their right edge, from in front.
  */
-function pipeTail(
-  slot: WorkerSlot,
-  windows: WindowsNode,
-  nasRight: number,
-): { tail: Vec3[]; firstColumn: boolean } {
+function pipeTail(slot: WorkerSlot, nasRight: number): { tail: Vec3[]; firstColumn: boolean } {
   const [sx, sy] = slot.center;
-  if (slot.host !== 'windows') {
+  if (slot.host === SOURCE_HOST) {
     const endX = sx + LAYOUT.slotWidth / 2 - LAYOUT.pipeEndInset;
     const approachX = nasRight + LAYOUT.approachGap;
     return {
@@ -282,14 +312,14 @@ function pipeTail(
     };
   }
   // A small tolerance: the first column's left edge is computed, not copied.
-  const firstColumn = sx - LAYOUT.slotWidth / 2 < windows.left + LAYOUT.padding + 0.01;
+  const firstColumn = sx - LAYOUT.slotWidth / 2 < RIGHT_LEFT + LAYOUT.padding + 0.01;
   const endX = sx - LAYOUT.slotWidth / 2 + LAYOUT.pipeEndInset;
   const endZ = firstColumn ? 0 : LAYOUT.backLaneZ;
-  const approach: Vec3 = [windows.left - LAYOUT.approachGap, sy, 0];
+  const approach: Vec3 = [RIGHT_LEFT - LAYOUT.approachGap, sy, 0];
   return {
     tail: firstColumn
       ? [approach, [endX, sy, endZ]]
-      : [approach, [windows.left + LAYOUT.padding / 2, sy, LAYOUT.backLaneZ], [endX, sy, endZ]],
+      : [approach, [RIGHT_LEFT + LAYOUT.padding / 2, sy, LAYOUT.backLaneZ], [endX, sy, endZ]],
     firstColumn,
   };
 }
@@ -332,7 +362,7 @@ function pullPipePoints(nas: NasNode, workerY: number): Vec3[] {
   ];
 }
 
-/** What the camera must frame: both host boxes, and the bus with the pipes around it. */
+/** What the camera must frame: every host box, and the bus with the pipes around it. */
 function sceneBounds(boxes: readonly LayoutBox[]): SceneLayout['bounds'] {
   return {
     minX: Math.min(...boxes.map((box) => box.center[0] - box.size[0] / 2)),
@@ -349,34 +379,55 @@ function sceneBounds(boxes: readonly LayoutBox[]): SceneLayout['bounds'] {
 }
 
 /**
- * Places the NAS (left), the Redis bus (centre) and the Windows node (right) with its workers,
- * and routes every pipe: render queues NAS gateway → bus → worker, `http-pull` from the NAS
- * stock service straight to the worker, under the bus.
+ * The hosts right of the bus, in order: `hostOrder` (the fleet's), then any other a worker
+ * names; the source host (left) is not among them.
  */
-export function computeLayout(workers: readonly LayoutWorker[]): SceneLayout {
-  const onNas = workers.filter((worker) => worker.host === 'nas');
-  const onWindows = workers.filter((worker) => worker.host !== 'nas');
+function rightHostNames(workers: readonly LayoutWorker[], hostOrder: readonly string[]): string[] {
+  const names = [...new Set([...hostOrder, ...workers.map((worker) => worker.host)])];
+  return names.filter((name) => name !== SOURCE_HOST);
+}
+
+/**
+ * Places the NAS (left), the Redis bus (centre) and every other host (right, stacked in
+ * `hostOrder`) with its workers, and routes every pipe: render queues NAS gateway → bus →
+ * worker, `http-pull` from the NAS stock service straight to the worker, under the bus.
+ */
+export function computeLayout(
+  workers: readonly LayoutWorker[],
+  hostOrder: readonly string[] = [],
+): SceneLayout {
+  const onNas = workers.filter((worker) => worker.host === SOURCE_HOST);
+  const byHost = rightHostNames(workers, hostOrder).map((name) => ({
+    name,
+    workers: workers.filter((worker) => worker.host === name),
+  }));
   const bus = { center: [0, 0, 0] as Vec3, radius: LAYOUT.busRadius };
-  const windows = windowsNode(onWindows.length);
+  const right = rightNodes(byHost.map(({ name, workers }) => ({ name, count: workers.length })));
   const nas = nasNode(onNas.length);
   const slots = [
-    ...placeSlots(onWindows, 'windows', windows.left + LAYOUT.padding, windows.gridTop),
-    ...placeSlots(onNas, 'nas', nas.gridLeft, nas.gridTop),
+    ...byHost.flatMap(({ name, workers }, index) =>
+      placeSlots(workers, name, RIGHT_LEFT + LAYOUT.padding, right[index]?.gridTop ?? 0),
+    ),
+    ...placeSlots(onNas, SOURCE_HOST, nas.gridLeft, nas.gridTop),
   ];
 
   const queued = workers.filter((worker) => worker.linkType === 'redis-queue');
-  const crowded = gridShape(onWindows.length).cols > 1 || gridShape(onNas.length).cols > 1;
+  const queueIndex = new Map(queued.map((worker, index) => [worker.name, index]));
+  const crowded =
+    byHost.some(({ workers }) => gridShape(workers.length).cols > 1) ||
+    gridShape(onNas.length).cols > 1;
   const pipes: PipeLayout[] = [];
+  const slotOf = new Map(slots.map((slot) => [slot.name, slot]));
   for (const worker of workers) {
-    const slot = slots.find((candidate) => candidate.name === worker.name);
+    const slot = slotOf.get(worker.name);
     if (!slot || worker.linkType === null) continue;
-    const { tail, firstColumn } = pipeTail(slot, windows, nas.right);
+    const { tail, firstColumn } = pipeTail(slot, nas.right);
     const head =
       worker.linkType === 'redis-queue'
         ? queuePipePoints(
             nas,
             bus.center,
-            queued.findIndex((candidate) => candidate.name === worker.name),
+            queueIndex.get(worker.name) ?? 0,
             queued.length,
             slot.center[1],
           )
@@ -400,9 +451,9 @@ export function computeLayout(workers: readonly LayoutWorker[]): SceneLayout {
     gateway: nas.gateway,
     stock: nas.stock,
     bus,
-    windows: windows.box,
+    hosts: right.map(({ name, box }) => ({ name, box })),
     slots,
     pipes,
-    bounds: sceneBounds([nas.box, windows.box]),
+    bounds: sceneBounds([nas.box, ...right.map(({ box }) => box)]),
   };
 }

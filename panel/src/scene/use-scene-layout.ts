@@ -9,5 +9,8 @@ import { computeLayout, type SceneLayout } from './scene-layout.js';
  */
 export function useSceneLayout(store: StatusStore): SceneLayout {
   const topology = useSyncExternalStore(store.subscribe, () => topologyKey(store.getSnapshot()));
-  return useMemo(() => computeLayout(topologyFromKey(topology)), [topology]);
+  return useMemo(() => {
+    const { workers, hosts } = topologyFromKey(topology);
+    return computeLayout(workers, hosts);
+  }, [topology]);
 }
