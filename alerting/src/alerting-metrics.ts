@@ -114,6 +114,12 @@ export class AlertingMetrics {
     registers: [this.registry],
   });
 
+  readonly telegramAuthFailed = new Gauge({
+    name: 'fleet_alerting_telegram_auth_failed',
+    help: 'Telegram refuses the bot (401 Unauthorized: token revoked or wrong; 403 Forbidden: the bot may not write to a chat); 0 once a call succeeds again.',
+    registers: [this.registry],
+  });
+
   /** @param outboxSize - counts the waiting messages when Prometheus scrapes. */
   constructor(outboxSize: () => Promise<number>) {
     this.outboxSize = new Gauge({

@@ -27,6 +27,7 @@ import type { RenderedMessage } from './messages.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
 import { PushPinger } from './push-pinger.js';
 import { createScrubber } from './scrub.js';
+import { TelegramAuthWatch } from './telegram-auth-watch.js';
 import { LogOnlySender, type MessageSender, TelegramSender } from './telegram-sender.js';
 
 /**
@@ -118,6 +119,9 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
   const sender: MessageSender = api
     ? new TelegramSender({ api, scrub })
     : new LogOnlySender(logger);
+  const auth = api
+    ? new TelegramAuthWatch({ gauge: metrics.telegramAuthFailed, logger, now })
+    : null;
   const outbox: OutboxDispatcher = new OutboxDispatcher({
     store,
     sender,
@@ -125,6 +129,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     now,
     logger,
     metrics,
+    ...(auth ? { auth } : {}),
   });
   // Log-only mode still runs the outbox (one pseudo-chat), so its behaviour is the same.
   const chatIds = telegram?.chatIds ?? ['log'];
@@ -210,6 +215,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
             metrics,
             scrub,
             snapshot: () => checker.snapshot(),
+            ...(auth ? { auth } : {}),
             reply,
             deadLetters: new DeadLetterBot({
               api,
@@ -239,7 +245,13 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
       port: settings.port,
       host: settings.host,
       registry: metrics.registry,
-      health: () => ({ acting: lease.isActing, replica: owner, logOnly: !telegram }),
+      health: () => ({
+        acting: lease.isActing,
+        replica: owner,
+        logOnly: !telegram,
+        // "refused": Telegram answers 401/403, so no alert reaches the chat (see the metric).
+        ...(auth ? { telegram: auth.isRefused ? 'refused' : 'ok' } : {}),
+      }),
     });
   } catch (error) {
     // Port taken, say: nothing else has started yet but the Redis connection.

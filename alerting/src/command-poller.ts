@@ -1,6 +1,12 @@
 import type { Logger } from '@fleet/core';
 import type { StatusDocument } from '@fleet/core/contracts';
-import { type Api, type CallbackQuery, longPoll, type Update } from 'node-telegram-bot-api';
+import {
+  type Api,
+  type CallbackQuery,
+  longPoll,
+  TelegramApiError,
+  type Update,
+} from 'node-telegram-bot-api';
 import type { AlertState } from './alert-state.js';
 import type { AlertStore } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
@@ -18,6 +24,8 @@ import type { Lang } from './lang.js';
 import type { RenderedMessage } from './messages.js';
 import { describeError, type Scrubber } from './scrub.js';
 import { SILENCE_ALL } from './silences.js';
+import type { TelegramAuthWatch } from './telegram-auth-watch.js';
+import { backoffMs } from './telegram-sender.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 
 /** Pause before polling again after a failure the library does not retry (401, 409 …). */
@@ -44,6 +52,8 @@ export interface CommandPollerOptions {
   reply: (chatId: string, message: RenderedMessage) => Promise<void>;
   /** Answers `/dl` and its buttons. */
   deadLetters: DeadLetterBot;
+  /** Told when Telegram accepts or refuses (401/403) the bot. */
+  auth?: TelegramAuthWatch;
 }
 
 /**
@@ -73,9 +83,12 @@ export class CommandPoller {
   private async run(): Promise<void> {
     const { api, store, logger, scrub, pollTimeoutS } = this.options;
     const signal = this.abort.signal;
+    let refusals = 0;
     while (!signal.aborted) {
       try {
         const me = await api.getMe(signal);
+        this.options.auth?.accepted();
+        refusals = 0;
         this.offset ??= await store.loadUpdateOffset();
         logger.info({ bot: me.username }, 'listening for bot commands');
         const updates = longPoll(
@@ -98,8 +111,18 @@ export class CommandPoller {
         }
       } catch (error) {
         if (signal.aborted) return;
+        const description = describeError(error, scrub);
+        if (error instanceof TelegramApiError && [401, 403].includes(error.errorCode)) {
+          // Said once, at error level, by the watch; then asked again less and less often.
+          this.options.auth?.refused('getMe', description);
+          refusals += 1;
+          const delayMs = Math.max(RESTART_DELAY_MS, backoffMs(refusals));
+          logger.warn({ error: description, retryInMs: delayMs }, 'Telegram refuses the bot');
+          await this.sleeper.sleep(delayMs);
+          continue;
+        }
         logger.error(
-          { error: describeError(error, scrub) },
+          { error: description },
           `bot command polling stopped; retrying in ${RESTART_DELAY_MS / 1000} s`,
         );
         await this.sleeper.sleep(RESTART_DELAY_MS);

@@ -1,6 +1,7 @@
 import type { Logger } from '@fleet/core';
 import type { AlertStore, OutboxMessage } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
+import type { TelegramAuthWatch } from './telegram-auth-watch.js';
 import type { MessageSender, SendOutcome } from './telegram-sender.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 
@@ -12,6 +13,8 @@ export interface OutboxDispatcherOptions {
   now: () => number;
   logger: Logger;
   metrics: AlertingMetrics;
+  /** Told of every send Telegram accepts or refuses (401/403). */
+  auth?: TelegramAuthWatch;
   /**
    * How often an idle dispatcher looks into the outbox (messages queued by this process wake it
    * at once; this bounds the delay for those of another replica and for retries).
@@ -123,11 +126,14 @@ export class OutboxDispatcher {
     const { sender, logger, metrics } = this.options;
     const outcome = await sender.send(message);
     if (outcome.kind === 'sent') {
+      this.options.auth?.accepted();
       metrics.messagesSent.inc();
       logger.info({ chatId: message.chatId, attempts: message.attempts + 1 }, 'message sent');
       return outcome;
     }
     metrics.countFailure(outcome.reason);
+    if (outcome.reason === 'unauthorized')
+      this.options.auth?.refused('sendMessage', outcome.detail);
     const context = { chatId: message.chatId, reason: outcome.reason, error: outcome.detail };
     if (outcome.kind === 'rejected') logger.error(context, 'Telegram refused the message for good');
     else if (outcome.kind === 'plain_text')

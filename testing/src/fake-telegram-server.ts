@@ -124,6 +124,8 @@ export class FakeTelegramServer {
   private nextMessageId = 1;
   private poll: PendingPoll | undefined;
   private readonly waiters = new Set<() => void>();
+  /** While true every call answers 401, as when the token is revoked in BotFather. */
+  private tokenRevoked = false;
 
   private constructor(
     private readonly server: Server,
@@ -163,6 +165,11 @@ export class FakeTelegramServer {
   /** The next calls of `method` fail like this, in order. */
   failNext(method: string, ...failures: ScriptedFailure[]): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
+  }
+
+  /** Revokes the token (every call answers 401 Unauthorized) or, with false, accepts it again. */
+  revokeToken(revoked = true): void {
+    this.tokenRevoked = revoked;
   }
 
   /** A user writes `text` in chat `chatId`; the bot sees it through getUpdates. */
@@ -309,7 +316,7 @@ export class FakeTelegramServer {
           .end(JSON.stringify(payload));
       };
       if (!match) return respond(404, { ok: false, error_code: 404, description: 'Not Found' });
-      if (match[1] !== this.token)
+      if (match[1] !== this.token || this.tokenRevoked)
         return respond(401, { ok: false, error_code: 401, description: 'Unauthorized' });
       const failure = this.failures.get(method)?.shift();
       if (failure) return respond(failure.status, this.failureBody(failure));
