@@ -52,7 +52,7 @@ export default function FleetScene({ store, reducedMotion, onContextLost }: Flee
         }}
         aria-hidden="true"
       >
-        <FrameDriver fps={reducedMotion ? 4 : 30} />
+        <FrameDriver store={store} reducedMotion={reducedMotion} />
         <SceneContent
           layout={layout}
           store={store}
