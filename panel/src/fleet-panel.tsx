@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useRef, useState } from 'react';
 import { WorkerCardGrid } from './cards/worker-card-grid.js';
 import { ConnectionBanner } from './connection-banner.js';
 import { WorkerDetail } from './detail/worker-detail.js';
@@ -11,6 +11,7 @@ import { DEFAULT_ENDPOINT, type ViewMode } from './panel-params.js';
 import { SceneErrorBoundary } from './scene-error-boundary.js';
 import { useReducedMotion } from './use-reduced-motion.js';
 import { useStatusSource } from './use-status-source.js';
+import { TOO_NARROW_FOR_3D, useTooNarrowFor3d } from './use-too-narrow-for-3d.js';
 import { ViewToggle } from './view-toggle.js';
 import { prefersCards, webglAvailable } from './webgl-support.js';
 
@@ -42,7 +43,11 @@ export function FleetPanel({
     webglAvailable() ? null : NO_WEBGL,
   );
   const [chosen, setChosen] = useState<ViewMode>(() => view ?? (prefersCards() ? '2d' : '3d'));
-  const active: ViewMode = fallbackReason ? '2d' : chosen;
+  const panel = useRef<HTMLElement>(null);
+  const narrow = useTooNarrowFor3d(panel);
+  // A lost context or missing WebGL first; else a panel too narrow for the scene's labels.
+  const unavailable3d = fallbackReason ?? (narrow ? TOO_NARROW_FOR_3D : null);
+  const active: ViewMode = unavailable3d ? '2d' : chosen;
   const [selected, setSelected] = useState<string | null>(null);
   const closeDetail = useCallback(() => setSelected(null), []);
 
@@ -53,12 +58,13 @@ export function FleetPanel({
 
   return (
     <section
+      ref={panel}
       className={`fleet-panel ${className ?? ''}`}
       data-view={active}
       aria-label="Fleet monitor"
     >
       <PanelHeader store={store} mock={mock}>
-        <ViewToggle view={active} unavailable3d={fallbackReason} onChange={choose} />
+        <ViewToggle view={active} unavailable3d={unavailable3d} onChange={choose} />
       </PanelHeader>
       <WorkerSelectContext.Provider value={setSelected}>
         <div className="fp-body">
@@ -75,7 +81,13 @@ export function FleetPanel({
           ) : (
             <WorkerCardGrid store={store} />
           )}
-          <ConnectionBanner store={store} fallbackReason={fallbackReason} />
+          <ConnectionBanner
+            store={store}
+            // Said only when 3D was asked for: a phone starts in the cards anyway.
+            fallbackReason={
+              fallbackReason ?? (narrow && chosen === '3d' ? TOO_NARROW_FOR_3D : null)
+            }
+          />
         </div>
       </WorkerSelectContext.Provider>
       {selected !== null && (
