@@ -1,35 +1,28 @@
+import { stateLabel, type WorkerStatus } from '@fleet/core/contracts';
+import type { WorkerAlertState } from './alert-state.js';
 import { encodeCallback } from './dead-letters/dead-letter-view.js';
+import { formatDuration } from './duration.js';
 import type { AlertEvent } from './evaluate-check.js';
-import { clip, escapeHtml } from './html.js';
+import { clip, escapeHtml, fitLines } from './html.js';
+import type { Incident, PressRecord } from './incidents.js';
 import type { Button, Keyboard } from './inline-keyboard.js';
 import type { Lang } from './lang.js';
-import type { RenderedMessage } from './messages.js';
+import { clockTime, presser, type RenderedMessage, textsFor } from './messages.js';
 
-/** What an incident is: a problem someone should take on, with buttons under its alert. */
-export const INCIDENT_KINDS = ['down', 'queue_stuck', 'job_stuck'] as const;
-export type IncidentKind = (typeof INCIDENT_KINDS)[number];
-
-const KIND_CODES: Record<IncidentKind, string> = { down: 'd', queue_stuck: 'q', job_stuck: 'j' };
-
-/** The event that opens each kind of incident. */
-export const OPENING_EVENTS: Record<IncidentKind, AlertEvent['type']> = {
-  down: 'worker_down',
-  queue_stuck: 'queue_stuck',
-  job_stuck: 'job_stuck',
-};
-
-/**
- * An incident's id: kind, the worker's index in the fleet and when it opened (base 36), e.g.
- * `d1.mbx3k2p0`. Short, so a callback (`al:k:<id>`) stays far below Telegram's 64 bytes.
- */
-export function incidentId(kind: IncidentKind, workerIndex: number, openedAt: number): string {
-  return `${KIND_CODES[kind]}${workerIndex}.${Math.round(openedAt).toString(36)}`;
-}
+export const ALERT_BUTTON_ACTIONS = ['ack', 'silence', 'details'] as const;
+export type AlertButtonAction = (typeof ALERT_BUTTON_ACTIONS)[number];
+export const ALERT_BUTTON_RESULTS = [
+  'done',
+  'already_done',
+  'refused',
+  'expired',
+  'error',
+] as const;
+export type AlertButtonResult = (typeof ALERT_BUTTON_RESULTS)[number];
 
 /** What an alert button asks for. */
 export type AlertCallback =
-  | { kind: 'ack'; incident: string }
-  | { kind: 'silence'; incident: string }
+  | { kind: Exclude<AlertButtonAction, 'details'>; incident: string }
   | { kind: 'details'; workerIndex: number };
 
 export function encodeAlertCallback(callback: AlertCallback): string {
@@ -53,6 +46,14 @@ export function parseAlertCallback(data: string): AlertCallback | null {
   return details ? { kind: 'details', workerIndex: Number(details[1]) } : null;
 }
 
+/** The incidents whose acknowledge button is in a keyboard. */
+export function incidentsUnder(keyboard: Keyboard | undefined): string[] {
+  return (keyboard ?? []).flat().flatMap((button) => {
+    const callback = parseAlertCallback(button.callback_data);
+    return callback?.kind === 'ack' ? [callback.incident] : [];
+  });
+}
+
 const LABELS = {
   ko: {
     ack: '✅ 확인',
@@ -67,6 +68,106 @@ const LABELS = {
     deadLetters: '📋 Dead letters',
   },
 } as const;
+
+const TEXTS = {
+  ko: {
+    answers: {
+      acked: '확인했습니다. 이 장애의 반복 알림을 멈춥니다.',
+      alreadyAcked: (who: string, when: string) => `이미 ${who} 님이 확인했습니다 (${when}).`,
+      silenced: (name: string, until: string) => `🔕 ${name}: ${until}까지 알림 끔`,
+      alreadySilenced: (who: string, until: string) =>
+        `이미 ${who} 님이 ${until}까지 무음으로 설정했습니다.`,
+      over: '이미 끝난 장애입니다.',
+      refused: '이 작업을 할 권한이 없습니다.',
+      error: '실패했습니다. 다시 시도해 주세요.',
+    },
+    details: {
+      title: (name: string) => `ℹ️ [${name}] 상세`,
+      noData: '아직 확인한 데이터가 없습니다.',
+      state: (label: string) => `상태: ${label}`,
+      lastBeat: (when: string, ago: string) => `마지막 하트비트: ${when} (${ago} 전)`,
+      downSince: (when: string, duration: string) => `다운 시작: ${when} (${duration}째)`,
+      queue: (depth: number, dead: number) => `대기 ${depth} · dead-letter ${dead}`,
+      silenced: (until: string) => `🔕 무음: ${until}까지`,
+      incident: (line: string, since: string) => `장애: ${line} · ${since}부터`,
+      ackedBy: (who: string, when: string) => `✅ ${who} 님이 확인 (${when})`,
+      notAcked: '확인 안 됨',
+      escalated: (when: string) => `⏫ ${when} 에스컬레이션`,
+    },
+  },
+  en: {
+    answers: {
+      acked: 'Acknowledged. Reminders for this incident stop.',
+      alreadyAcked: (who: string, when: string) => `Already acknowledged by ${who} (${when}).`,
+      silenced: (name: string, until: string) => `🔕 ${name}: silenced until ${until}`,
+      alreadySilenced: (who: string, until: string) => `Already silenced by ${who} until ${until}.`,
+      over: 'This incident is already over.',
+      refused: 'You are not allowed to do this.',
+      error: 'Failed; please try again.',
+    },
+    details: {
+      title: (name: string) => `ℹ️ [${name}] details`,
+      noData: 'No data checked yet.',
+      state: (label: string) => `state: ${label}`,
+      lastBeat: (when: string, ago: string) => `last heartbeat: ${when} (${ago} ago)`,
+      downSince: (when: string, duration: string) => `down since: ${when} (${duration})`,
+      queue: (depth: number, dead: number) => `queue ${depth} · dead-letter ${dead}`,
+      silenced: (until: string) => `🔕 silenced until ${until}`,
+      incident: (line: string, since: string) => `incident: ${line} · since ${since}`,
+      ackedBy: (who: string, when: string) => `✅ acknowledged by ${who} (${when})`,
+      notAcked: 'not acknowledged',
+      escalated: (when: string) => `⏫ escalated ${when}`,
+    },
+  },
+} as const;
+
+export function buttonTexts(lang: Lang) {
+  return TEXTS[lang];
+}
+
+export interface WorkerDetails {
+  status: WorkerStatus | null;
+  alert: WorkerAlertState | null;
+  incidents: (Incident & { ack: PressRecord | null })[];
+  silencedUntil: number | null;
+}
+
+/**
+ * The answer to "details": the worker's state now, its last heartbeat and outage as the monitor
+ * saw them, its open incidents (who acknowledged, escalated) and its silence.
+ */
+export function renderDetails(
+  worker: string,
+  details: WorkerDetails,
+  now: number,
+  lang: Lang,
+): string {
+  const t = TEXTS[lang].details;
+  const name = escapeHtml(clip(worker, 200));
+  const duration = (ms: number) => formatDuration(ms, lang);
+  const lines = [`<b>${t.title(name)}</b>`];
+  const { status, alert } = details;
+  if (!status) return [...lines, t.noData].join('\n');
+  lines.push(t.state(stateLabel(status, lang)));
+  const beat = alert?.lastBeatSeenAt ?? null;
+  if (beat !== null) lines.push(t.lastBeat(clockTime(beat), duration(now - beat)));
+  if (alert?.status === 'down' && alert.downSince !== null) {
+    lines.push(t.downSince(clockTime(alert.downSince), duration(now - alert.downSince)));
+  }
+  if (status.queue !== null) lines.push(t.queue(status.queue_depth, status.dead_letter));
+  if (details.silencedUntil !== null && details.silencedUntil > now) {
+    lines.push(t.silenced(clockTime(details.silencedUntil)));
+  }
+  for (const incident of details.incidents) {
+    const parts = [
+      t.incident(textsFor(lang).incident[incident.kind](name), clockTime(incident.openedAt)),
+      incident.ack ? t.ackedBy(presser(incident.ack), clockTime(incident.ack.at)) : t.notAcked,
+      ...(incident.escalatedAt !== null ? [t.escalated(clockTime(incident.escalatedAt))] : []),
+    ];
+    lines.push(parts.join(' · '));
+  }
+  return fitLines(lines, () => '…');
+}
 
 /** How long the silence button silences a worker. */
 export const BUTTON_SILENCE_MS = 3_600_000;
@@ -103,17 +204,7 @@ export function alertButtonRows(
     if (index < 0) continue;
     const incident = openedIncidents.get(event);
     if (incident) {
-      rows.push({
-        worker: event.worker,
-        buttons: [
-          { text: t.ack, callback_data: encodeAlertCallback({ kind: 'ack', incident }) },
-          { text: t.silence, callback_data: encodeAlertCallback({ kind: 'silence', incident }) },
-          {
-            text: t.details,
-            callback_data: encodeAlertCallback({ kind: 'details', workerIndex: index }),
-          },
-        ],
-      });
+      rows.push(incidentRow(incident, event.worker, index, lang));
     } else if (event.type === 'dead_letter' && hasQueue(event.worker)) {
       rows.push({
         worker: event.worker,
@@ -126,6 +217,29 @@ export function alertButtonRows(
       });
     }
   }
+  return namedRows(rows);
+}
+
+/** Acknowledge, silence 1 h and details: the buttons under an incident's alert. */
+export function incidentRow(
+  incident: string,
+  worker: string,
+  workerIndex: number,
+  lang: Lang,
+): AlertButtonRow {
+  const t = LABELS[lang];
+  return {
+    worker,
+    buttons: [
+      { text: t.ack, callback_data: encodeAlertCallback({ kind: 'ack', incident }) },
+      { text: t.silence, callback_data: encodeAlertCallback({ kind: 'silence', incident }) },
+      { text: t.details, callback_data: encodeAlertCallback({ kind: 'details', workerIndex }) },
+    ],
+  };
+}
+
+/** Rows for several workers name each one on its first button. */
+export function namedRows(rows: AlertButtonRow[]): AlertButtonRow[] {
   const named = new Set(rows.map((row) => row.worker)).size > 1;
   return named
     ? rows.map((row) => ({

@@ -1,15 +1,16 @@
 import type { Logger } from '@fleet/core';
 import type { StatusDocument, WorkerSpec } from '@fleet/core/contracts';
-import { alertButtonRows, attachButtons } from './alert-buttons.js';
+import { alertButtonRows, attachButtons, incidentRow, namedRows } from './alert-buttons.js';
 import { type AlertState, mergeAlertStates } from './alert-state.js';
 import { type AlertStore, type OutboxMessage, outboxMessage } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
 import { type CheckOutcome, type CheckRules, evaluateCheck } from './evaluate-check.js';
 import { type HistoryEvent, historyOfCheck } from './history/history-event.js';
 import type { HistoryStream } from './history/history-stream.js';
+import { acknowledgedDown, type PressRecord, trackIncidents } from './incidents.js';
 import type { Lang } from './lang.js';
-import { renderAlertMessages } from './messages.js';
-import type { Silences } from './silences.js';
+import { type RenderedMessage, renderAlertMessages, renderEscalation } from './messages.js';
+import { isSilenced, type Silences } from './silences.js';
 
 /** Where status documents come from: the core `Collector` (its `collect` never throws). */
 export interface StatusSource {
@@ -34,6 +35,11 @@ export interface AlertCheckerOptions {
   chatIds: readonly string[];
   /** The fleet's workers, in fleet-file order: a button names a worker by its index. */
   workers: readonly WorkerSpec[];
+  /**
+   * The second chat that also gets an incident nobody acknowledged within `afterMs`, and its
+   * end; null = no escalation.
+   */
+  escalation: { chatId: string; afterMs: number } | null;
   now: () => number;
   logger: Logger;
   metrics: AlertingMetrics;
@@ -130,9 +136,11 @@ export class AlertChecker {
     const { store, outbox, rules, lang, chatIds, logger, metrics, history } = this.options;
     const now = this.options.now();
     let stored: Awaited<ReturnType<AlertStore['loadState']>> | null = null;
+    let acks: Record<string, PressRecord> = {};
     try {
       stored = await store.loadState();
       this.silences = await store.loadSilences(now);
+      acks = await store.loadAcks();
     } catch (error) {
       // The collector read Redis but this could not: a passing hiccup. Judging the workers
       // without the stored state could announce something twice, so this check is skipped.
@@ -145,20 +153,37 @@ export class AlertChecker {
       stored = null;
     }
     const previous = mergeAlertStates(stored?.state ?? null, this.ownState, now);
-    const outcome = evaluateCheck(previous, document, now, rules, this.silences);
+    const incidentsBefore = previous.incidents ?? {};
+    const outcome = evaluateCheck(
+      previous,
+      document,
+      now,
+      rules,
+      this.silences,
+      acknowledgedDown(incidentsBefore, acks),
+    );
+    const workerIndex = (name: string) =>
+      this.options.workers.findIndex((worker) => worker.name === name);
+    const escalation = this.options.escalation;
+    const tracked = trackIncidents(incidentsBefore, outcome.announce, outcome.next, acks, now, {
+      escalateAfterMs: escalation?.afterMs ?? null,
+      workerIndex,
+      silenced: (name) => isSilenced(name, this.silences, now),
+    });
+    outcome.next.incidents = tracked.incidents;
     const { announce } = outcome;
     const silenced = outcome.events.filter((event) => !announce.includes(event));
     const messages: OutboxMessage[] = [];
+    const hosts = Object.fromEntries(
+      document.workers
+        .filter((worker) => worker.in_fleet)
+        .map((worker) => [worker.name, worker.host]),
+    );
     if (announce.length > 0) {
-      const hosts = Object.fromEntries(
-        document.workers
-          .filter((worker) => worker.in_fleet)
-          .map((worker) => [worker.name, worker.host]),
-      );
       const rows = alertButtonRows(
         announce,
-        new Map(),
-        (name) => this.options.workers.findIndex((worker) => worker.name === name),
+        tracked.opened,
+        workerIndex,
         (name) => this.options.workers.some((worker) => worker.name === name && worker.queue),
         lang,
       );
@@ -168,6 +193,42 @@ export class AlertChecker {
       }
     }
     const transitions = [...this.pendingHistory, ...historyOfCheck(outcome.events, announce, now)];
+    if (escalation) {
+      const texts: RenderedMessage[] = [];
+      const due = tracked.escalated.flatMap((id) => {
+        const incident = tracked.incidents[id];
+        return incident ? [{ id, incident }] : [];
+      });
+      if (due.length > 0) {
+        const rows = namedRows(
+          due.map(({ id, incident }) =>
+            incidentRow(id, incident.worker, workerIndex(incident.worker), lang),
+          ),
+        );
+        const rendered = renderEscalation(
+          due.map(({ incident }) => incident),
+          escalation.afterMs,
+          now,
+          lang,
+        );
+        texts.push(...attachButtons(rendered, rows));
+      }
+      // The end of an escalated incident goes to the escalation chat as well.
+      const ended = new Set(tracked.closedEscalated.map((incident) => incident.worker));
+      const endings = announce.filter(
+        (event) =>
+          'worker' in event &&
+          ended.has(event.worker) &&
+          ['worker_recovered', 'queue_moving', 'job_moving'].includes(event.type),
+      );
+      if (endings.length > 0) {
+        texts.push(
+          ...renderAlertMessages(endings, { ...outcome.next, workers: {} }, now, lang, hosts),
+        );
+      }
+      for (const text of texts) messages.push(outboxMessage(escalation.chatId, text, now));
+      metrics.escalations.inc(due.length);
+    }
     let committed = false;
     if (stored) {
       try {
@@ -179,6 +240,12 @@ export class AlertChecker {
       }
     }
     this.pendingHistory = committed ? [] : transitions.slice(-MAX_PENDING_HISTORY);
+    if (committed) {
+      // Presses under incidents that are over are not needed any more.
+      await store.forgetPresses(new Set(Object.keys(tracked.incidents))).catch((error: Error) => {
+        logger.warn({ error: error.message }, 'could not drop the presses of ended incidents');
+      });
+    }
     if (!committed && messages.length > 0) outbox.hold(messages);
     this.ownState = outcome.next;
     if (messages.length > 0) outbox.wake();

@@ -1,3 +1,5 @@
+import type { Incident } from './incidents.js';
+
 /**
  * What the alerting service remembers between checks. It is stored in Redis (as JSON) so that a
  * restart, or a second replica, carries on from the same facts instead of alerting again.
@@ -83,6 +85,8 @@ export interface AlertState {
   rev: number;
   redis: RedisAlertState;
   workers: Record<string, WorkerAlertState>;
+  /** Open incidents by id (a state stored before they existed has none). */
+  incidents?: Record<string, Incident>;
 }
 
 export function initialAlertState(now: number): AlertState {
@@ -97,6 +101,7 @@ export function initialAlertState(now: number): AlertState {
       checkedAt: now,
     },
     workers: {},
+    incidents: {},
   };
 }
 
@@ -118,9 +123,15 @@ export function mergeAlertStates(
     const other = workers[name];
     if (!other || entry.checkedAt > other.checkedAt) workers[name] = entry;
   }
+  // An incident only one copy knows is kept: the next check closes it if its problem is over.
+  const incidents = { ...stored.incidents };
+  for (const [id, incident] of Object.entries(own.incidents ?? {})) {
+    incidents[id] = incidents[id]?.escalatedAt != null ? (incidents[id] as Incident) : incident;
+  }
   return {
     rev: Math.max(stored.rev, own.rev),
     redis: own.redis.checkedAt > stored.redis.checkedAt ? own.redis : stored.redis,
     workers,
+    incidents,
   };
 }

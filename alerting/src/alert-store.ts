@@ -1,6 +1,7 @@
 import type { Redis, Result } from 'ioredis';
 import type { AlertState } from './alert-state.js';
 import { APPEND_HISTORY_LUA, type HistoryBatch } from './history/history-stream.js';
+import type { PressRecord } from './incidents.js';
 import type { Keyboard } from './inline-keyboard.js';
 import type { RenderedMessage } from './messages.js';
 import type { Silences } from './silences.js';
@@ -38,6 +39,23 @@ export function outboxMessage(chatId: string, text: RenderedMessage, now: number
   };
 }
 
+/** An alert as Telegram accepted it, with the incidents under it: what an edit starts from. */
+export interface SentAlert {
+  chatId: string;
+  messageId: number;
+  /** The text as sent, in its parse mode. */
+  text: string;
+  parseMode: 'html' | 'plain';
+  keyboard: Keyboard;
+  incidents: string[];
+}
+
+/** A press recorded once; `done` is false when an earlier press got there first. */
+export interface PressOutcome {
+  done: boolean;
+  record: PressRecord;
+}
+
 export interface ClaimedMessage {
   id: string;
   message: OutboxMessage;
@@ -45,6 +63,11 @@ export interface ClaimedMessage {
 
 /** Bumped when the stored shape changes: an older shape is then ignored, not misread. */
 const STATE_FORMAT = 2;
+/**
+ * How long a sent alert is remembered for edits (its buttons work after that, but the message is
+ * no longer edited).
+ */
+const SENT_ALERT_TTL_S = 30 * 86_400;
 /** How many outbox entries one claim looks at (the oldest per chat go first). */
 const CLAIM_SCAN_LIMIT = 200;
 /** Messages Telegram refused for good are kept this deep for inspection. */
@@ -190,6 +213,31 @@ return 0
 `,
 };
 
+// A press under an incident is recorded once: the first one acts, a later one learns who did.
+const PRESS_ACK = {
+  numberOfKeys: 1,
+  lua: `
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then return {0, old} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return {1, ARGV[2]}
+`,
+};
+
+// "Silence 1 h" sets the silence and its record together; pressed again while that silence runs,
+// it changes nothing. A longer silence already set is never shortened.
+const PRESS_SILENCE = {
+  numberOfKeys: 2,
+  lua: `
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old and tonumber(cjson.decode(old)['until']) > tonumber(ARGV[5]) then return {0, old} end
+local current = tonumber(redis.call('HGET', KEYS[2], ARGV[3]) or '0')
+if tonumber(ARGV[4]) > current then redis.call('HSET', KEYS[2], ARGV[3], ARGV[4]) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return {1, ARGV[2]}
+`,
+};
+
 /** The scripts, as ioredis commands: run by EVALSHA, sent as EVAL when Redis lacks them. */
 const SCRIPTS = {
   alertingCommit: COMMIT,
@@ -200,6 +248,8 @@ const SCRIPTS = {
   alertingReject: REJECT,
   alertingLease: LEASE,
   alertingRelease: RELEASE,
+  alertingPressAck: PRESS_ACK,
+  alertingPressSilence: PRESS_SILENCE,
 };
 
 type Arg = string | number;
@@ -265,6 +315,20 @@ declare module 'ioredis' {
       presencePrefix: string,
     ): Result<number, Context>;
     alertingRelease(lease: string, presence: string, owner: string): Result<number, Context>;
+    alertingPressAck(
+      presses: string,
+      field: string,
+      record: string,
+    ): Result<[number, string], Context>;
+    alertingPressSilence(
+      presses: string,
+      silences: string,
+      field: string,
+      record: string,
+      worker: string,
+      until: number,
+      now: number,
+    ): Result<[number, string], Context>;
   }
 }
 
@@ -292,6 +356,10 @@ export class AlertStore {
       presence: `${prefix}replica:`,
       silences: `${prefix}silences`,
       updateOffset: `${prefix}telegram:update-offset`,
+      presses: `${prefix}incidents:presses`,
+      alertMessage: (chatId: string, messageId: number) =>
+        `${prefix}incidents:message:${chatId}:${messageId}`,
+      incidentMessages: (id: string) => `${prefix}incidents:messages:${id}`,
     };
   }
 
@@ -461,5 +529,70 @@ export class AlertStore {
 
   async saveUpdateOffset(offset: number): Promise<void> {
     await this.redis.set(this.keys.updateOffset, String(offset));
+  }
+
+  /** Who acknowledged which incident. */
+  async loadAcks(): Promise<Record<string, PressRecord>> {
+    const all = await this.redis.hgetall(this.keys.presses);
+    const acks: Record<string, PressRecord> = {};
+    for (const [field, json] of Object.entries(all)) {
+      if (field.startsWith('ack:')) acks[field.slice(4)] = JSON.parse(json) as PressRecord;
+    }
+    return acks;
+  }
+
+  /** Records the acknowledgement of an incident, once. */
+  async acknowledgeIncident(id: string, record: PressRecord): Promise<PressOutcome> {
+    const [done, json] = await this.redis.alertingPressAck(
+      this.keys.presses,
+      `ack:${id}`,
+      JSON.stringify(record),
+    );
+    return { done: done === 1, record: JSON.parse(json) as PressRecord };
+  }
+
+  /** Silences `worker` until `record.until` for a press under incident `id`, once per silence. */
+  async silenceFromButton(
+    id: string,
+    worker: string,
+    record: PressRecord & { until: number },
+  ): Promise<PressOutcome> {
+    const [done, json] = await this.redis.alertingPressSilence(
+      this.keys.presses,
+      this.keys.silences,
+      `silence:${id}`,
+      JSON.stringify(record),
+      worker,
+      record.until,
+      record.at,
+    );
+    return { done: done === 1, record: JSON.parse(json) as PressRecord };
+  }
+
+  /** Drops the presses of incidents that are over (`open` holds the ids of those that are not). */
+  async forgetPresses(open: ReadonlySet<string>): Promise<void> {
+    const fields = await this.redis.hkeys(this.keys.presses);
+    const over = fields.filter((field) => !open.has(field.slice(field.indexOf(':') + 1)));
+    if (over.length > 0) await this.redis.hdel(this.keys.presses, ...over);
+  }
+
+  /** Remembers an alert Telegram accepted, under each of its incidents, for later edits. */
+  async recordSentAlert(alert: SentAlert): Promise<void> {
+    const key = this.keys.alertMessage(alert.chatId, alert.messageId);
+    const pipeline = this.redis.multi().set(key, JSON.stringify(alert), 'EX', SENT_ALERT_TTL_S);
+    for (const id of alert.incidents) {
+      pipeline
+        .sadd(this.keys.incidentMessages(id), key)
+        .expire(this.keys.incidentMessages(id), SENT_ALERT_TTL_S);
+    }
+    await pipeline.exec();
+  }
+
+  /** The alerts (in every chat) that show incident `id`. */
+  async sentAlerts(id: string): Promise<SentAlert[]> {
+    const keys = await this.redis.smembers(this.keys.incidentMessages(id));
+    if (keys.length === 0) return [];
+    const alerts = await this.redis.mget(...keys);
+    return alerts.flatMap((json) => (json ? [JSON.parse(json) as SentAlert] : []));
   }
 }

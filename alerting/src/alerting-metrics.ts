@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import { ALERT_BUTTON_ACTIONS, ALERT_BUTTON_RESULTS } from './alert-buttons.js';
 import type { BotCommand } from './bot-commands.js';
 import { DEAD_LETTER_ACTIONS, DEAD_LETTER_RESULTS } from './dead-letters/dead-letter-view.js';
 import { ALERT_EVENT_TYPES, type AlertEventType } from './evaluate-check.js';
@@ -120,6 +121,19 @@ export class AlertingMetrics {
     registers: [this.registry],
   });
 
+  readonly alertButtons = new Counter({
+    name: 'fleet_alerting_alert_button_presses_total',
+    help: 'Presses of the buttons under alerts (ack, silence, details), by result: done, already_done (a second press), refused (user not allowed), expired (the incident is over, or the button unknown), error.',
+    labelNames: ['action', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly escalations = new Counter({
+    name: 'fleet_alerting_escalations_total',
+    help: 'Incidents sent to the escalation chat because nobody acknowledged them in time (ALERT_ESCALATION_AFTER_S).',
+    registers: [this.registry],
+  });
+
   /** @param outboxSize - counts the waiting messages when Prometheus scrapes. */
   constructor(outboxSize: () => Promise<number>) {
     this.outboxSize = new Gauge({
@@ -137,6 +151,9 @@ export class AlertingMetrics {
     for (const command of Object.keys(COMMAND_LABELS)) this.commands.inc({ command }, 0);
     for (const result of CHECK_RESULTS) this.checks.inc({ result }, 0);
     for (const result of PUSH_RESULTS) this.pushes.inc({ result }, 0);
+    for (const action of ALERT_BUTTON_ACTIONS) {
+      for (const result of ALERT_BUTTON_RESULTS) this.alertButtons.inc({ action, result }, 0);
+    }
     for (const action of DEAD_LETTER_ACTIONS) {
       for (const result of DEAD_LETTER_RESULTS) this.deadLetterActions.inc({ action, result }, 0);
     }

@@ -12,6 +12,7 @@ import {
 import { alertingKeys } from '@fleet/core/contracts';
 import type { Redis } from 'ioredis';
 import { Api } from 'node-telegram-bot-api';
+import { AlertButtonBot } from './alert-button-bot.js';
 import { AlertChecker } from './alert-checker.js';
 import { AlertStore, outboxMessage } from './alert-store.js';
 import { AlertingMetrics } from './alerting-metrics.js';
@@ -133,6 +134,10 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
   });
   // Log-only mode still runs the outbox (one pseudo-chat), so its behaviour is the same.
   const chatIds = telegram?.chatIds ?? ['log'];
+  const escalation =
+    telegram && settings.escalationChatId
+      ? { chatId: settings.escalationChatId, afterMs: settings.escalationAfterS * 1000 }
+      : null;
 
   const collector = new Collector({
     heartbeatStaleAfterS: settings.heartbeatStaleAfterS,
@@ -166,6 +171,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     lang: settings.lang,
     chatIds,
     workers: fleet.workers,
+    escalation,
     now,
     logger,
     metrics,
@@ -206,7 +212,8 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
           poller = new CommandPoller({
             api,
             store,
-            chatIds: telegram.chatIds,
+            // The escalation chat presses the buttons of what it is sent, too.
+            chatIds: escalation ? [...telegram.chatIds, escalation.chatId] : telegram.chatIds,
             pollTimeoutS: telegram.pollTimeoutS,
             workers: fleet.workers.map((worker) => worker.name),
             lang: settings.lang,
@@ -217,6 +224,19 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
             snapshot: () => checker.snapshot(),
             ...(auth ? { auth } : {}),
             reply,
+            alertButtons: new AlertButtonBot({
+              api,
+              store,
+              audit: (entry) => deadLetters.audit(entry),
+              workers: fleet.workers,
+              allowedUserIds: settings.telegramAllowedUserIds ?? null,
+              lang: settings.lang,
+              now,
+              logger,
+              metrics,
+              scrub,
+              snapshot: () => checker.snapshot(),
+            }),
             deadLetters: new DeadLetterBot({
               api,
               store: deadLetters,

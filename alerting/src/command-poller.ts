@@ -7,6 +7,7 @@ import {
   TelegramApiError,
   type Update,
 } from 'node-telegram-bot-api';
+import type { AlertButtonBot } from './alert-button-bot.js';
 import type { AlertState } from './alert-state.js';
 import type { AlertStore } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
@@ -54,6 +55,8 @@ export interface CommandPollerOptions {
   deadLetters: DeadLetterBot;
   /** Told when Telegram accepts or refuses (401/403) the bot. */
   auth?: TelegramAuthWatch;
+  /** Answers the buttons under alerts (acknowledge, silence 1 h, details). */
+  alertButtons: AlertButtonBot;
 }
 
 /**
@@ -175,6 +178,7 @@ export class CommandPoller {
     const { logger, scrub, api } = this.options;
     try {
       if (query.message && this.allowed(query.message.chat)) {
+        if (await this.options.alertButtons.callback(query)) return;
         if (await this.options.deadLetters.callback(query)) return;
       } else {
         logger.warn(

@@ -82,6 +82,12 @@ function chatIds(value: string): string[] {
   return ids;
 }
 
+function chatId(value: string): string {
+  const [id, ...more] = chatIds(value);
+  if (more.length > 0 || id === undefined) throw new InvalidArgumentError('expected one chat id.');
+  return id;
+}
+
 function userIds(value: string): number[] {
   const ids = value
     .split(',')
@@ -149,6 +155,20 @@ export const SETTINGS = {
     defaultText: 'unset = `/dl` read-only',
     parse: userIds,
     help: 'Telegram user ids (not chat ids), comma-separated, who may requeue, delete and purge dead letters with `/dl` buttons',
+  }),
+  escalationChatId: setting({
+    flag: '--escalation-chat-id <id>',
+    env: 'ALERT_ESCALATION_CHAT_ID',
+    defaultText: 'unset = no escalation',
+    parse: chatId,
+    help: 'a second chat that also gets an incident (down, stuck) nobody acknowledged within `ALERT_ESCALATION_AFTER_S`, once, and then its end',
+  }),
+  escalationAfterS: setting({
+    flag: '--escalation-after-s <seconds>',
+    env: 'ALERT_ESCALATION_AFTER_S',
+    default: 900,
+    parse: seconds({ min: 1 }),
+    help: 'how long an incident may go unacknowledged (`확인` / `Acknowledge` button) before it goes to `ALERT_ESCALATION_CHAT_ID`',
   }),
   deadLetterRequeueCap: setting({
     flag: '--deadletter-requeue-cap <count>',
@@ -346,6 +366,11 @@ export function loadConfig(argv: readonly string[]): AlertingConfig {
   }
   if (!token && telegramChatIds) {
     throw new ConfigError('TELEGRAM_CHAT_ID is set but there is no TELEGRAM_BOT_TOKEN (or _FILE)');
+  }
+  if (!token && rest.escalationChatId) {
+    throw new ConfigError(
+      'ALERT_ESCALATION_CHAT_ID is set but there is no TELEGRAM_BOT_TOKEN (or _FILE)',
+    );
   }
   return {
     ...rest,

@@ -106,7 +106,8 @@ export interface CheckOutcome {
 
 /**
  * One check: the previous alert state and a fresh status document become the events to announce
- * and the state to remember. Pure: the clock and the active silences are arguments.
+ * and the state to remember. Pure: the clock, the active silences and the workers whose outage
+ * someone acknowledged (no reminders for those) are arguments.
  */
 export function evaluateCheck(
   previous: AlertState,
@@ -114,6 +115,7 @@ export function evaluateCheck(
   now: number,
   rules: CheckRules,
   silences: Silences = {},
+  acknowledged: ReadonlySet<string> = new Set(),
 ): CheckOutcome {
   const events: AlertEvent[] = [];
   const announce: AlertEvent[] = [];
@@ -150,7 +152,14 @@ export function evaluateCheck(
         entry = { ...entry, graceUntil: now + rules.bootGraceMs };
       }
       const found: AlertEvent[] = [];
-      const evaluated = evaluateWorker(entry, worker, document.paused, now, rules, found);
+      const evaluated = evaluateWorker(
+        entry,
+        worker,
+        document.paused,
+        now,
+        acknowledged.has(worker.name) ? { ...rules, repeatMs: 0 } : rules,
+        found,
+      );
       events.push(...found);
       workers[worker.name] = settleWorkerSilence(
         entry,
@@ -166,7 +175,7 @@ export function evaluateCheck(
   }
   events.push(...announce.filter((event) => event.type === 'silence_over'));
   return {
-    next: { rev: previous.rev + 1, redis, workers },
+    next: { rev: previous.rev + 1, redis, workers, incidents: previous.incidents ?? {} },
     events,
     announce,
     redisUnconfirmed: redis.status === 'up' && redis.failingSince !== null,

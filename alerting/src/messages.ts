@@ -2,6 +2,7 @@ import type { AlertState } from './alert-state.js';
 import { formatDuration } from './duration.js';
 import type { AlertEvent } from './evaluate-check.js';
 import { clip, escapeHtml, htmlToPlain, splitLines, wrapList } from './html.js';
+import type { Incident, PressRecord } from './incidents.js';
 import type { Keyboard } from './inline-keyboard.js';
 import type { Lang } from './lang.js';
 
@@ -50,6 +51,15 @@ const TEXTS = {
       `🔴 [${host}] 호스트 다운: 워커 ${down}/${total}개`,
     hostRecovered: (host: string, up: number, total: number) =>
       `🟢 [${host}] 호스트 복구: 워커 ${up}/${total}개`,
+    escalated: (duration: string) => `⏫ 에스컬레이션: ${duration} 동안 아무도 확인하지 않음`,
+    incident: {
+      down: (name: string) => `🔴 [${name}] 워커 다운`,
+      queue_stuck: (name: string) => `⏳ [${name}] 큐 정체`,
+      job_stuck: (name: string) => `🧊 [${name}] 작업 멈춤`,
+    },
+    openFor: (duration: string) => `${duration}째`,
+    acknowledged: (name: string, who: string, when: string) =>
+      `✅ [${name}] ${who} 님이 확인 (${when})`,
   },
   en: {
     workerDown: (name: string) => `🔴 [${name}] worker down`,
@@ -85,6 +95,15 @@ const TEXTS = {
       `🔴 [${host}] host down: ${down} of ${total} workers`,
     hostRecovered: (host: string, up: number, total: number) =>
       `🟢 [${host}] host recovered: ${up} of ${total} workers`,
+    escalated: (duration: string) => `⏫ Escalated: nobody acknowledged in ${duration}`,
+    incident: {
+      down: (name: string) => `🔴 [${name}] worker down`,
+      queue_stuck: (name: string) => `⏳ [${name}] queue stuck`,
+      job_stuck: (name: string) => `🧊 [${name}] job stuck`,
+    },
+    openFor: (duration: string) => `for ${duration}`,
+    acknowledged: (name: string, who: string, when: string) =>
+      `✅ [${name}] acknowledged by ${who} (${when})`,
   },
 } as const;
 
@@ -267,4 +286,51 @@ export function renderAlertMessages(
     );
   if (stillDown.length > 0) lines.push('', ...wrapList(`<i>${t.stillDownList}</i>`, stillDown));
   return splitLines(lines).map((html) => ({ html, plain: htmlToPlain(html) }));
+}
+
+/**
+ * The message for the escalation chat: the incidents nobody acknowledged within `afterMs`, one
+ * line each, since when.
+ */
+export function renderEscalation(
+  incidents: readonly Incident[],
+  afterMs: number,
+  now: number,
+  lang: Lang,
+): RenderedMessage[] {
+  const t = TEXTS[lang];
+  const lines = [
+    `<b>${t.escalated(formatDuration(afterMs, lang))}</b>`,
+    ...incidents.map(
+      (incident) =>
+        `<b>${t.incident[incident.kind](workerName(incident.worker))}</b> (${t.openFor(formatDuration(now - incident.openedAt, lang))})`,
+    ),
+  ];
+  return splitLines(lines).map((html) => ({ html, plain: htmlToPlain(html) }));
+}
+
+/** `14:03 KST`: the team's clock (Asia/Seoul), for who pressed what when. */
+export function clockTime(at: number): string {
+  const time = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Seoul',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+  return `${time} KST`;
+}
+
+/** Who pressed: `@name`, or the user id when the user has no username (plain text). */
+export function pressedBy(record: Pick<PressRecord, 'userId' | 'userName'>): string {
+  return record.userName ? `@${record.userName}` : `id ${record.userId}`;
+}
+
+/** Who pressed, for an HTML message. */
+export function presser(record: Pick<PressRecord, 'userId' | 'userName'>): string {
+  return escapeHtml(pressedBy(record));
+}
+
+/** The line an acknowledgement adds to its alert (HTML). */
+export function acknowledgedLine(worker: string, record: PressRecord, lang: Lang): string {
+  return `<b>${TEXTS[lang].acknowledged(workerName(worker), presser(record), clockTime(record.at))}</b>`;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '@fleet/core';
+import { incidentsUnder } from './alert-buttons.js';
 import type { AlertStore, OutboxMessage } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
 import type { TelegramAuthWatch } from './telegram-auth-watch.js';
@@ -129,6 +130,7 @@ export class OutboxDispatcher {
       this.options.auth?.accepted();
       metrics.messagesSent.inc();
       logger.info({ chatId: message.chatId, attempts: message.attempts + 1 }, 'message sent');
+      await this.remember(message, outcome.messageId);
       return outcome;
     }
     metrics.countFailure(outcome.reason);
@@ -140,6 +142,28 @@ export class OutboxDispatcher {
       logger.warn(context, 'Telegram refused the HTML; resending as plain text');
     else logger.warn({ ...context, retryInMs: outcome.afterMs }, 'send failed; will retry');
     return outcome;
+  }
+
+  /** An alert with incidents under it is remembered, so that an acknowledgement can edit it. */
+  private async remember(message: OutboxMessage, messageId: number | undefined): Promise<void> {
+    const incidents = incidentsUnder(message.keyboard);
+    if (messageId === undefined || incidents.length === 0 || !message.keyboard) return;
+    try {
+      await this.options.store.recordSentAlert({
+        chatId: message.chatId,
+        messageId,
+        text: message.parseMode === 'html' ? message.html : message.plain,
+        parseMode: message.parseMode,
+        keyboard: message.keyboard,
+        incidents,
+      });
+    } catch (error) {
+      // The alert is out; only its later edit (who acknowledged) is lost.
+      this.options.logger.warn(
+        { error: (error as Error).message, chatId: message.chatId },
+        'could not remember a sent alert for its acknowledgement',
+      );
+    }
   }
 
   private afterFailure(
