@@ -152,9 +152,9 @@ export const SETTINGS = {
   telegramAllowedUserIds: setting({
     flag: '--telegram-allowed-user-ids <ids>',
     env: 'TELEGRAM_ALLOWED_USER_IDS',
-    defaultText: 'unset = `/dl` read-only',
+    defaultText: 'unset = buttons read-only',
     parse: userIds,
-    help: 'Telegram user ids (not chat ids), comma-separated, who may requeue, delete and purge dead letters with `/dl` buttons',
+    help: 'Telegram user ids (not chat ids), comma-separated, who may requeue, delete and purge dead letters with `/dl` buttons, and acknowledge or silence with the buttons under alerts',
   }),
   escalationChatId: setting({
     flag: '--escalation-chat-id <id>',

@@ -61,6 +61,8 @@ describe('loadConfig', () => {
       deadLetterThreshold: 1,
       deadLetterWindowS: 900,
       telegramAllowedUserIds: undefined,
+      escalationChatId: undefined,
+      escalationAfterS: 900,
       deadLetterRequeueCap: 100,
       bootGraceS: 90,
       lang: 'ko',
@@ -189,6 +191,12 @@ describe('loadConfig', () => {
     [{ TELEGRAM_API_URL: 'not a url' }, /TELEGRAM_API_URL/],
     [{ TELEGRAM_BOT_TOKEN: TOKEN }, /TELEGRAM_CHAT_ID is required with a bot token/],
     [{ TELEGRAM_CHAT_ID: '42' }, /no TELEGRAM_BOT_TOKEN/],
+    [{ ALERT_ESCALATION_CHAT_ID: '42' }, /ALERT_ESCALATION_CHAT_ID is set but there is no/],
+    [
+      { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '42', ALERT_ESCALATION_CHAT_ID: '1,2' },
+      /ALERT_ESCALATION_CHAT_ID.*one chat id/,
+    ],
+    [{ ALERT_ESCALATION_AFTER_S: '0' }, /ALERT_ESCALATION_AFTER_S.*at least 1/],
     [
       { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: 'my-group' },
       /TELEGRAM_CHAT_ID.*"my-group" is not a chat id/,
