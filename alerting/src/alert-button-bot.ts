@@ -9,12 +9,11 @@ import {
   parseAlertCallback,
   renderDetails,
 } from './alert-buttons.js';
-import type { AlertState } from './alert-state.js';
+import type { AlertState, PressRecord } from './alert-state.js';
 import type { AlertStore, SentAlert } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
 import type { AuditEntry } from './dead-letters/dead-letter-view.js';
 import { fitLines, htmlToPlain, TELEGRAM_MAX_CHARS } from './html.js';
-import type { PressRecord } from './incidents.js';
 import { markup } from './inline-keyboard.js';
 import type { Lang } from './lang.js';
 import { acknowledgedLine, clockTime, pressedBy } from './messages.js';

@@ -1,13 +1,12 @@
 import { stateLabel, type WorkerStatus } from '@fleet/core/contracts';
-import type { WorkerAlertState } from './alert-state.js';
+import type { Incident, PressRecord, WorkerAlertState } from './alert-state.js';
 import { encodeCallback } from './dead-letters/dead-letter-view.js';
 import { formatDuration } from './duration.js';
 import type { AlertEvent } from './evaluate-check.js';
 import { clip, escapeHtml, fitLines } from './html.js';
-import type { Incident, PressRecord } from './incidents.js';
 import type { Button, Keyboard } from './inline-keyboard.js';
 import type { Lang } from './lang.js';
-import { clockTime, presser, type RenderedMessage, textsFor } from './messages.js';
+import { clockTime, incidentText, presser, type RenderedMessage } from './messages.js';
 
 export const ALERT_BUTTON_ACTIONS = ['ack', 'silence', 'details'] as const;
 export type AlertButtonAction = (typeof ALERT_BUTTON_ACTIONS)[number];
@@ -160,7 +159,7 @@ export function renderDetails(
   }
   for (const incident of details.incidents) {
     const parts = [
-      t.incident(textsFor(lang).incident[incident.kind](name), clockTime(incident.openedAt)),
+      t.incident(incidentText(incident.kind, name, lang), clockTime(incident.openedAt)),
       incident.ack ? t.ackedBy(presser(incident.ack), clockTime(incident.ack.at)) : t.notAcked,
       ...(incident.escalatedAt !== null ? [t.escalated(clockTime(incident.escalatedAt))] : []),
     ];

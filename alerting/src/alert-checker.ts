@@ -1,13 +1,13 @@
 import type { Logger } from '@fleet/core';
 import type { StatusDocument, WorkerSpec } from '@fleet/core/contracts';
 import { alertButtonRows, attachButtons, incidentRow, namedRows } from './alert-buttons.js';
-import { type AlertState, mergeAlertStates } from './alert-state.js';
+import { type AlertState, mergeAlertStates, type PressRecord } from './alert-state.js';
 import { type AlertStore, type OutboxMessage, outboxMessage } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
 import { type CheckOutcome, type CheckRules, evaluateCheck } from './evaluate-check.js';
 import { type HistoryEvent, historyOfCheck } from './history/history-event.js';
 import type { HistoryStream } from './history/history-stream.js';
-import { acknowledgedDown, type PressRecord, trackIncidents } from './incidents.js';
+import { acknowledgedDown, trackIncidents } from './incidents.js';
 import type { Lang } from './lang.js';
 import { type RenderedMessage, renderAlertMessages, renderEscalation } from './messages.js';
 import { isSilenced, type Silences } from './silences.js';

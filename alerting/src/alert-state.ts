@@ -1,5 +1,3 @@
-import type { Incident } from './incidents.js';
-
 /**
  * What the alerting service remembers between checks. It is stored in Redis (as JSON) so that a
  * restart, or a second replica, carries on from the same facts instead of alerting again.
@@ -78,6 +76,29 @@ export interface RedisAlertState {
   /** Since when Redis has been evicting keys (announced as one problem); null when it is not. */
   evictingSince: number | null;
   checkedAt: number;
+}
+
+/** What an incident is: a problem someone should take on, with buttons under its alert. */
+export const INCIDENT_KINDS = ['down', 'queue_stuck', 'job_stuck'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** An incident announced in the chat and not over yet. */
+export interface Incident {
+  kind: IncidentKind;
+  worker: string;
+  /** When its alert went out. */
+  openedAt: number;
+  /** When it was sent to the escalation chat; null = not (yet). */
+  escalatedAt: number | null;
+}
+
+/** Who pressed a button under an incident, and when. */
+export interface PressRecord {
+  userId: number;
+  userName: string;
+  at: number;
+  /** The end of the silence a "silence 1 h" press set. */
+  until?: number;
 }
 
 export interface AlertState {

@@ -1,7 +1,6 @@
 import type { Redis, Result } from 'ioredis';
-import type { AlertState } from './alert-state.js';
+import type { AlertState, PressRecord } from './alert-state.js';
 import { APPEND_HISTORY_LUA, type HistoryBatch } from './history/history-stream.js';
-import type { PressRecord } from './incidents.js';
 import type { Keyboard } from './inline-keyboard.js';
 import type { RenderedMessage } from './messages.js';
 import type { Silences } from './silences.js';

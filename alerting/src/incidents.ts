@@ -1,30 +1,13 @@
-import type { AlertState, WorkerAlertState } from './alert-state.js';
+import type {
+  AlertState,
+  Incident,
+  IncidentKind,
+  PressRecord,
+  WorkerAlertState,
+} from './alert-state.js';
 import type { AlertEvent } from './evaluate-check.js';
 
-/** What an incident is: a problem someone should take on, with buttons under its alert. */
-export const INCIDENT_KINDS = ['down', 'queue_stuck', 'job_stuck'] as const;
-export type IncidentKind = (typeof INCIDENT_KINDS)[number];
-
 const KIND_CODES: Record<IncidentKind, string> = { down: 'd', queue_stuck: 'q', job_stuck: 'j' };
-
-/** An incident announced in the chat and not over yet. */
-export interface Incident {
-  kind: IncidentKind;
-  worker: string;
-  /** When its alert went out. */
-  openedAt: number;
-  /** When it was sent to the escalation chat; null = not (yet). */
-  escalatedAt: number | null;
-}
-
-/** Who pressed a button under an incident, and when. */
-export interface PressRecord {
-  userId: number;
-  userName: string;
-  at: number;
-  /** The end of the silence a "silence 1 h" press set. */
-  until?: number;
-}
 
 /**
  * An incident's id: kind, the worker's index in the fleet and when it opened (base 36), e.g.

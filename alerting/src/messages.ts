@@ -1,8 +1,7 @@
-import type { AlertState } from './alert-state.js';
+import type { AlertState, Incident, IncidentKind, PressRecord } from './alert-state.js';
 import { formatDuration } from './duration.js';
 import type { AlertEvent } from './evaluate-check.js';
 import { clip, escapeHtml, htmlToPlain, splitLines, wrapList } from './html.js';
-import type { Incident, PressRecord } from './incidents.js';
 import type { Keyboard } from './inline-keyboard.js';
 import type { Lang } from './lang.js';
 
@@ -52,11 +51,9 @@ const TEXTS = {
     hostRecovered: (host: string, up: number, total: number) =>
       `🟢 [${host}] 호스트 복구: 워커 ${up}/${total}개`,
     escalated: (duration: string) => `⏫ 에스컬레이션: ${duration} 동안 아무도 확인하지 않음`,
-    incident: {
-      down: (name: string) => `🔴 [${name}] 워커 다운`,
-      queue_stuck: (name: string) => `⏳ [${name}] 큐 정체`,
-      job_stuck: (name: string) => `🧊 [${name}] 작업 멈춤`,
-    },
+    incidentDown: (name: string) => `🔴 [${name}] 워커 다운`,
+    incidentQueueStuck: (name: string) => `⏳ [${name}] 큐 정체`,
+    incidentJobStuck: (name: string) => `🧊 [${name}] 작업 멈춤`,
     openFor: (duration: string) => `${duration}째`,
     acknowledged: (name: string, who: string, when: string) =>
       `✅ [${name}] ${who} 님이 확인 (${when})`,
@@ -96,11 +93,9 @@ const TEXTS = {
     hostRecovered: (host: string, up: number, total: number) =>
       `🟢 [${host}] host recovered: ${up} of ${total} workers`,
     escalated: (duration: string) => `⏫ Escalated: nobody acknowledged in ${duration}`,
-    incident: {
-      down: (name: string) => `🔴 [${name}] worker down`,
-      queue_stuck: (name: string) => `⏳ [${name}] queue stuck`,
-      job_stuck: (name: string) => `🧊 [${name}] job stuck`,
-    },
+    incidentDown: (name: string) => `🔴 [${name}] worker down`,
+    incidentQueueStuck: (name: string) => `⏳ [${name}] queue stuck`,
+    incidentJobStuck: (name: string) => `🧊 [${name}] job stuck`,
     openFor: (duration: string) => `for ${duration}`,
     acknowledged: (name: string, who: string, when: string) =>
       `✅ [${name}] acknowledged by ${who} (${when})`,
@@ -108,6 +103,17 @@ const TEXTS = {
 } as const;
 
 export type MessageTexts = (typeof TEXTS)[Lang];
+
+const INCIDENT_TEXTS = {
+  down: 'incidentDown',
+  queue_stuck: 'incidentQueueStuck',
+  job_stuck: 'incidentJobStuck',
+} as const satisfies Record<IncidentKind, keyof MessageTexts>;
+
+/** An incident's short line: `🔴 [<name>] 워커 다운` (the name arrives escaped). */
+export function incidentText(kind: IncidentKind, name: string, lang: Lang): string {
+  return TEXTS[lang][INCIDENT_TEXTS[kind]](name);
+}
 
 export function textsFor(lang: Lang): MessageTexts {
   return TEXTS[lang];
@@ -303,7 +309,7 @@ export function renderEscalation(
     `<b>${t.escalated(formatDuration(afterMs, lang))}</b>`,
     ...incidents.map(
       (incident) =>
-        `<b>${t.incident[incident.kind](workerName(incident.worker))}</b> (${t.openFor(formatDuration(now - incident.openedAt, lang))})`,
+        `<b>${incidentText(incident.kind, workerName(incident.worker), lang)}</b> (${t.openFor(formatDuration(now - incident.openedAt, lang))})`,
     ),
   ];
   return splitLines(lines).map((html) => ({ html, plain: htmlToPlain(html) }));

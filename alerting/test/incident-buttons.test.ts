@@ -1,14 +1,14 @@
 import { CHAT, eventually, FakeTelegramServer, type SentMessage, TEST_TOKEN } from '@fleet/testing';
 import { CapturedLog, fastOptions, quietPeriod, useAlertingRedis } from '@fleet/testing/alerting';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AlertState, WorkerAlertState } from '../src/alert-state.js';
+import type { AlertState, Incident, PressRecord, WorkerAlertState } from '../src/alert-state.js';
 import {
   type AlertingOptions,
   type AlertingService,
   startAlerting,
 } from '../src/alerting-service.js';
 import type { AlertEvent } from '../src/evaluate-check.js';
-import { type Incident, type PressRecord, trackIncidents } from '../src/incidents.js';
+import { trackIncidents } from '../src/incidents.js';
 
 const T0 = Date.parse('2026-12-02T00:00:00Z');
 

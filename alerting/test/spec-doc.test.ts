@@ -36,6 +36,12 @@ const PLACEHOLDERS = {
   stillDownList: [],
   hostDown: ['<host>', '<n>', '<total>'],
   hostRecovered: ['<host>', '<n>', '<total>'],
+  escalated: ['<duration>'],
+  incidentDown: ['<name>'],
+  incidentQueueStuck: ['<name>'],
+  incidentJobStuck: ['<name>'],
+  openFor: ['<duration>'],
+  acknowledged: ['<name>', '<who>', '<when>'],
 } satisfies Record<keyof MessageTexts, string[]>;
 
 describe('docs/spec.md', () => {
