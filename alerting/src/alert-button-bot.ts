@@ -13,11 +13,16 @@ import type { AlertState, PressRecord } from './alert-state.js';
 import type { AlertStore, SentAlert } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
 import type { AuditEntry } from './dead-letters/dead-letter-view.js';
+import type { HistoryActor, HistoryEvent } from './history/history-event.js';
+import type { HistoryStream } from './history/history-stream.js';
 import { fitLines, htmlToPlain, TELEGRAM_MAX_CHARS } from './html.js';
 import { markup } from './inline-keyboard.js';
 import type { Lang } from './lang.js';
 import { acknowledgedLine, clockTime, pressedBy } from './messages.js';
 import { describeError, type Scrubber } from './scrub.js';
+
+/** Last history entries "details" shows. */
+const DETAILS_HISTORY = 5;
 
 export interface AlertButtonBotOptions {
   api: Api;
@@ -33,6 +38,8 @@ export interface AlertButtonBotOptions {
   logger: Logger;
   metrics: AlertingMetrics;
   scrub: Scrubber;
+  /** The history stream: presses are recorded there, and "details" shows its last entries. */
+  history: Pick<HistoryStream, 'append' | 'latest'>;
   /** The latest status document and alert state, for "details". */
   snapshot: () => { document: StatusDocument | null; state: AlertState | null };
 }
@@ -110,6 +117,12 @@ export class AlertButtonBot {
           { ...actor, worker: incident.worker, incident: callback.incident, done: outcome.done },
           'incident acknowledged',
         );
+        if (outcome.done) {
+          await this.record(
+            { type: 'acknowledged', at: record.at, worker: incident.worker, by: by(actor) },
+            `ack:${callback.incident}`,
+          );
+        }
         if (!outcome.done) {
           await finish(
             'already_done',
@@ -132,6 +145,12 @@ export class AlertButtonBot {
         { ...actor, worker: incident.worker, until, done: outcome.done },
         'worker silenced by a button',
       );
+      if (outcome.done) {
+        await this.record(
+          { type: 'silenced', at: record.at, target: incident.worker, until, by: by(actor) },
+          `silence:${callback.incident}:${record.at}`,
+        );
+      }
       await finish(
         outcome.done ? 'done' : 'already_done',
         incident.worker,
@@ -148,6 +167,13 @@ export class AlertButtonBot {
       await finish('error', '', t.answers.error).catch(() => {});
       return true;
     }
+  }
+
+  /** Appends a press to the history; the press itself holds when Redis refuses it. */
+  private async record(event: HistoryEvent, onceId: string): Promise<void> {
+    await this.options.history.append(event, { onceId }).catch((error: Error) => {
+      this.options.logger.warn({ error: error.message }, 'could not record a press in the history');
+    });
   }
 
   /** Adds who acknowledged to every alert (in every chat) that shows the incident. */
@@ -224,6 +250,7 @@ export class AlertButtonBot {
           .filter(([, incident]) => incident.worker === worker)
           .map(([id, incident]) => ({ ...incident, ack: acks[id] ?? null })),
         silencedUntil: silences[worker] ?? null,
+        history: await this.options.history.latest(worker, DETAILS_HISTORY),
       },
       this.options.now(),
       this.options.lang,
@@ -235,4 +262,8 @@ export class AlertButtonBot {
       link_preview_options: { is_disabled: true },
     });
   }
+}
+
+function by(actor: { userId: number; userName: string }): HistoryActor {
+  return { id: actor.userId, name: actor.userName };
 }

@@ -3,6 +3,7 @@ import type { Incident, PressRecord, WorkerAlertState } from './alert-state.js';
 import { encodeCallback } from './dead-letters/dead-letter-view.js';
 import { formatDuration } from './duration.js';
 import type { AlertEvent } from './evaluate-check.js';
+import type { HistoryEvent } from './history/history-event.js';
 import { clip, escapeHtml, fitLines } from './html.js';
 import type { Button, Keyboard } from './inline-keyboard.js';
 import type { Lang } from './lang.js';
@@ -92,6 +93,7 @@ const TEXTS = {
       ackedBy: (who: string, when: string) => `✅ ${who} 님이 확인 (${when})`,
       notAcked: '확인 안 됨',
       escalated: (when: string) => `⏫ ${when} 에스컬레이션`,
+      history: '최근 기록:',
     },
   },
   en: {
@@ -116,6 +118,7 @@ const TEXTS = {
       ackedBy: (who: string, when: string) => `✅ acknowledged by ${who} (${when})`,
       notAcked: 'not acknowledged',
       escalated: (when: string) => `⏫ escalated ${when}`,
+      history: 'last transitions:',
     },
   },
 } as const;
@@ -129,6 +132,8 @@ export interface WorkerDetails {
   alert: WorkerAlertState | null;
   incidents: (Incident & { ack: PressRecord | null })[];
   silencedUntil: number | null;
+  /** The newest entries of the history stream about the worker, newest first. */
+  history: readonly HistoryEvent[];
 }
 
 /**
@@ -165,7 +170,19 @@ export function renderDetails(
     ];
     lines.push(parts.join(' · '));
   }
+  if (details.history.length > 0) {
+    lines.push(t.history);
+    for (const event of details.history) {
+      lines.push(`${clockTime(event.at)} · ${escapeHtml(historyNote(event))}`);
+    }
+  }
   return fitLines(lines, () => '…');
+}
+
+/** A history entry in a few words: its type, and who when a person did it. */
+function historyNote(event: HistoryEvent): string {
+  const actor = 'by' in event && event.by ? ` · @${event.by.name || event.by.id}` : '';
+  return `${event.type}${actor}`;
 }
 
 /** How long the silence button silences a worker. */

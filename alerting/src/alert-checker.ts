@@ -227,6 +227,14 @@ export class AlertChecker {
         );
       }
       for (const text of texts) messages.push(outboxMessage(escalation.chatId, text, now));
+      transitions.push(
+        ...due.map(({ incident }) => ({
+          type: 'escalated' as const,
+          at: now,
+          worker: incident.worker,
+          chatId: escalation.chatId,
+        })),
+      );
       metrics.escalations.inc(due.length);
     }
     let committed = false;

@@ -235,6 +235,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
               logger,
               metrics,
               scrub,
+              history,
               snapshot: () => checker.snapshot(),
             }),
             deadLetters: new DeadLetterBot({

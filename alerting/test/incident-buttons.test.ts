@@ -8,6 +8,8 @@ import {
   startAlerting,
 } from '../src/alerting-service.js';
 import type { AlertEvent } from '../src/evaluate-check.js';
+import type { HistoryEvent } from '../src/history/history-event.js';
+import { historyKey } from '../src/history/history-stream.js';
 import { trackIncidents } from '../src/incidents.js';
 
 const T0 = Date.parse('2026-12-02T00:00:00Z');
@@ -306,6 +308,11 @@ describe('buttons under a "down" alert (real Redis, the fake Bot API over HTTP)'
     expect(log.messages()).toContain(
       'refused an alert button press from a user who is not allowed',
     );
+    const history = await db.client.xrange(historyKey('fleet-alerting:'), '-', '+');
+    const recorded = history.map(([, fields]) => JSON.parse(fields[1] as string) as HistoryEvent);
+    expect(recorded.filter((event) => event.type === 'acknowledged')).toEqual([
+      expect.objectContaining({ worker: 'video-render', by: { id: ALLOWED.id, name: 'operator' } }),
+    ]);
   });
 
   it('the acknowledgement survives a restart: the new replica still sends no reminder', async () => {
@@ -357,9 +364,13 @@ describe('buttons under a "down" alert (real Redis, the fake Bot API over HTTP)'
     expect(lines[0]).toBe('<b>ℹ️ [video-render] 상세</b>');
     expect(lines).toContain('상태: 🔴 다운');
     expect(lines.some((l) => /^다운 시작: \d\d:\d\d KST/.test(l))).toBe(true);
-    expect(lines.at(-1)).toMatch(
-      /^장애: 🔴 \[video-render\] 워커 다운 · \d\d:\d\d KST부터 · 확인 안 됨$/,
-    );
+    expect(
+      lines.some((l) =>
+        /^장애: 🔴 \[video-render\] 워커 다운 · \d\d:\d\d KST부터 · 확인 안 됨$/.test(l),
+      ),
+    ).toBe(true);
+    // The last transitions, from the history stream.
+    expect(lines.slice(lines.indexOf('최근 기록:') + 1)[0]).toMatch(/^\d\d:\d\d KST · down$/);
     expect(await presses('details', 'done')).toBe(1);
   });
 
@@ -393,6 +404,10 @@ describe('escalation (ALERT_ESCALATION_CHAT_ID, ALERT_ESCALATION_AFTER_S)', () =
     ]);
     await quietPeriod(1500);
     expect(inEscalation()).toHaveLength(1);
+    const history = await db.client.xrange(historyKey('fleet-alerting:'), '-', '+');
+    expect(
+      history.filter(([, fields]) => (fields[1] as string).includes('"escalated"')),
+    ).toHaveLength(1);
     // Acknowledged from the escalation chat: the alert is edited in both chats.
     await press(escalated?.messageId as number, buttonData(escalated as SentMessage, '확인'));
     await eventually(() => telegram.edits.length === 2, 5000, 'both edits');
