@@ -168,7 +168,7 @@ export const SETTINGS = {
     env: 'ALERT_ESCALATION_AFTER_S',
     default: 900,
     parse: seconds({ min: 1 }),
-    help: 'how long an incident may go unacknowledged (`확인` / `Acknowledge` button) before it goes to `ALERT_ESCALATION_CHAT_ID`',
+    help: 'how long an incident may go unacknowledged (the acknowledge button under its alert) before it goes to `ALERT_ESCALATION_CHAT_ID`',
   }),
   deadLetterRequeueCap: setting({
     flag: '--deadletter-requeue-cap <count>',
