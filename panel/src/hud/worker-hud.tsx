@@ -1,3 +1,4 @@
+import { useWorkerSelect } from '../detail/worker-select.js';
 import { lastBeatText, STATUS_VISUALS, STUCK_BADGE, workerStateLabel } from '../status-visuals.js';
 import type { WorkerView } from '../worker-views.js';
 
@@ -14,6 +15,7 @@ export interface WorkerHudProps {
 export function WorkerHud({ anchor, name, view, beatAgeS }: WorkerHudProps) {
   const worker = view?.worker;
   const status = view?.status ?? 'unknown';
+  const select = useWorkerSelect();
   return (
     <div className="fp-anchor" ref={anchor}>
       <div
@@ -24,7 +26,20 @@ export function WorkerHud({ anchor, name, view, beatAgeS }: WorkerHudProps) {
         style={{ '--fp-status': STATUS_VISUALS[status].color } as React.CSSProperties}
       >
         <div className="fp-hud-head">
-          <span className="fp-hud-name">{name}</span>
+          {select ? (
+            // The canvas is aria-hidden and takes the clicks; this is the keyboard's way in.
+            <button
+              type="button"
+              className="fp-hud-name fp-hud-open"
+              aria-haspopup="dialog"
+              aria-label={`${name}: details of the last hour`}
+              onClick={() => select(name)}
+            >
+              {name}
+            </button>
+          ) : (
+            <span className="fp-hud-name">{name}</span>
+          )}
           <span className="fp-hud-kind">
             {worker?.alive && worker.heartbeat_stale
               ? 'stale'

@@ -129,7 +129,7 @@ describe('a worker’s detail', () => {
     await page.close();
   });
 
-  it('opens from a 3D blade by click', async () => {
+  it('opens from a 3D blade by click, and from its HUD name by keyboard', async () => {
     const { page, problems } = await open('mock=down&view=3d');
     await waitForScene(page);
     // The HUD lets clicks through to the blade under it.
@@ -145,6 +145,15 @@ describe('a worker’s detail', () => {
     );
     await page.keyboard.press('Escape');
     await dialog(page).waitFor({ state: 'detached' });
+    // The keyboard's way in, in 3D: each HUD's name is a button.
+    await page.locator('[data-hud="video-render"] .fp-hud-open').focus();
+    await page.keyboard.press('Enter');
+    await expectDetail(page, 'video-render');
+    await page.keyboard.press('Escape');
+    await dialog(page).waitFor({ state: 'detached' });
+    expect(
+      await page.evaluate(() => document.activeElement?.classList.contains('fp-hud-open')),
+    ).toBe(true);
     expect(problems).toEqual([]);
     await page.close();
   });
