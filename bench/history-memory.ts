@@ -57,7 +57,10 @@ function snapshot(names: readonly string[], atMs: number, flapEveryMs: number): 
 
 const rows: string[][] = [];
 // Bytes per worker do not depend on the fleet's size; more workers only take longer to feed.
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 for (const workers of sizes.length > 0 ? sizes : [200]) {
   for (const [cadence, everyMs] of [
     ['3 s (panel polls)', 3000],
@@ -71,7 +74,8 @@ for (const workers of sizes.length > 0 ? sizes : [200]) {
       const before = used();
       const history = new FleetHistory({ retentionS: 3600 });
       const start = Date.parse('2026-03-01T00:00:00Z');
-      for (let t = 0; t <= HOUR_MS; t += everyMs) history.record(snapshot(names, start + t, flapMs));
+      for (let t = 0; t <= HOUR_MS; t += everyMs)
+        history.record(snapshot(names, start + t, flapMs));
       const after = used();
       const perWorker = (after - before) / workers;
       rows.push([
@@ -94,4 +98,8 @@ console.log(
     3,
   ),
 );
-console.log(`\nNode ${process.version}, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+console.log(
+  `\nNode ${process.version}, load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}`,
+);
