@@ -38,7 +38,7 @@ export function createRedisClient(options: RedisClientOptions): Redis {
   const { url, logger } = options;
   const maxDelay = options.maxReconnectDelayMs ?? 2000;
   const client = new Redis(url, {
-    ...tlsOption(url, options.tls),
+    ...redisTlsOption(url, options.tls),
     commandTimeout: options.commandTimeoutMs ?? 1500,
     connectTimeout: options.connectTimeoutMs ?? 2000,
     enableOfflineQueue: false,
@@ -64,7 +64,7 @@ export function createRedisClient(options: RedisClientOptions): Redis {
 }
 
 /** ioredis's `tls` for a `rediss://` URL with private-CA or client-certificate files. */
-function tlsOption(url: string, files: RedisTlsFiles | undefined): { tls?: object } {
+export function redisTlsOption(url: string, files: RedisTlsFiles | undefined): { tls?: object } {
   if (!url.startsWith('rediss://') || !files) return {};
   const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path));
   const tls = {

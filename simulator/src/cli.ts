@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createLogger, redactUrl } from '@fleet/core';
+import { createLogger, redactUrl, redisTlsOption } from '@fleet/core';
 import { Redis } from 'ioredis';
 import { parseSimulatorConfig, type SimulatorConfig } from './config.js';
 import { FleetSimulator } from './fleet-simulator.js';
@@ -11,6 +11,7 @@ const CONNECT_TIMEOUT_MS = 5_000;
 async function main(config: SimulatorConfig): Promise<number> {
   const logger = createLogger('simulator', config.logLevel);
   const redis = new Redis(config.redisUrl, {
+    ...redisTlsOption(config.redisUrl, config),
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
   });

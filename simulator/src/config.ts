@@ -1,8 +1,10 @@
 import {
+  checkRedisTls,
   explicitSettings,
   integer,
   LOG_LEVELS,
   positiveNumber,
+  REDIS_TLS_SETTINGS,
   redisUrlProblem,
   type SettingValues,
   setting,
@@ -24,6 +26,7 @@ export const SETTINGS = {
     default: 'redis://127.0.0.1:6379',
     help: '`rediss://` and passwords work',
   }),
+  ...REDIS_TLS_SETTINGS,
   scenario: setting({
     flag: '-s, --scenario <name>',
     env: 'SIM_SCENARIO',
@@ -124,6 +127,11 @@ export function parseSimulatorConfig(
   const options = settingValues(cli, SETTINGS);
   const redisProblem = redisUrlProblem(options.redisUrl);
   if (redisProblem !== null) cli.error(`error: ${redisProblem}`);
+  try {
+    checkRedisTls(options.redisUrl, options);
+  } catch (error) {
+    cli.error(`error: ${(error as Error).message}`);
+  }
   if (options.beatIntervalS >= options.ttlS) {
     cli.error(
       `error: --beat-interval (SIM_BEAT_INTERVAL_S) ${options.beatIntervalS} must be shorter than --ttl (SIM_TTL_S) ${options.ttlS}, or keys expire between beats`,
@@ -141,6 +149,9 @@ export function parseSimulatorConfig(
   }
   return {
     redisUrl: options.redisUrl,
+    redisTlsCaFile: options.redisTlsCaFile,
+    redisTlsCertFile: options.redisTlsCertFile,
+    redisTlsKeyFile: options.redisTlsKeyFile,
     scenario: options.scenario,
     workers: options.workers ?? null,
     speed: options.speed,

@@ -1,8 +1,9 @@
+import { createRedisClient } from '@fleet/core';
 import { SCENARIO_NAMES } from '@fleet/simulator';
-import { freePort, killLeftovers, runTs } from '@fleet/testing';
+import { freePort, killLeftovers, runTs, TlsRedisServer } from '@fleet/testing';
 import { useTestRedis } from '@fleet/testing/vitest';
 import { CommanderError } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseSimulatorConfig, simulatorCommand } from '../src/config.js';
 
 const CLI = 'simulator/src/cli.ts';
@@ -28,6 +29,9 @@ const heartbeatKeys = () => db.redis.keys('worker:*:heartbeat');
 /** Every environment twin of a simulator flag. */
 const TWINS = [
   'REDIS_URL',
+  'REDIS_TLS_CA_FILE',
+  'REDIS_TLS_CERT_FILE',
+  'REDIS_TLS_KEY_FILE',
   'SIM_SCENARIO',
   'SIM_WORKERS',
   'SIM_SPEED',
@@ -117,6 +121,12 @@ describe('simulator settings', () => {
     ],
     ['a URL that is not Redis', { REDIS_URL: 'http://localhost' }, /REDIS_URL/],
     [
+      'TLS files without rediss://',
+      { REDIS_TLS_CA_FILE: 'package.json' },
+      /REDIS_TLS_\* files are set but REDIS_URL is not a rediss:\/\/ URL/,
+    ],
+    ['a CA file it cannot read', { REDIS_TLS_CA_FILE: '/nonexistent/ca.crt' }, /REDIS_TLS_CA_FILE/],
+    [
       'scale mode with a scenario',
       { SIM_WORKERS: '5', SIM_SCENARIO: 'busy' },
       /SIM_WORKERS.*SIM_SCENARIO/,
@@ -191,5 +201,46 @@ describe('fleet-simulate CLI', () => {
     expect(await cli.exited).toBe(0);
     expect(cli.output()).toMatch(/cleaned up: deleted \d+ keys/);
     expect(await db.redis.dbsize()).toBe(0);
+  });
+});
+
+describe('fleet-simulate over rediss:// with a private CA', () => {
+  let tls: TlsRedisServer;
+  beforeAll(async () => {
+    tls = await TlsRedisServer.start();
+  }, 60_000);
+  afterAll(async () => {
+    await tls?.stop();
+  });
+  afterEach(killLeftovers);
+
+  const tlsEnv = (files: Partial<TlsRedisServer['files']>) =>
+    env({
+      REDIS_URL: tls.url,
+      ...(files.redisTlsCaFile ? { REDIS_TLS_CA_FILE: files.redisTlsCaFile } : {}),
+      ...(files.redisTlsCertFile ? { REDIS_TLS_CERT_FILE: files.redisTlsCertFile } : {}),
+      ...(files.redisTlsKeyFile ? { REDIS_TLS_KEY_FILE: files.redisTlsKeyFile } : {}),
+    });
+
+  it('beats through TLS with the CA and a client certificate, and cleans up on Ctrl-C', async () => {
+    const redis = createRedisClient({ url: tls.url, tls: tls.files });
+    try {
+      const cli = runTs(CLI, ['--scenario', 'healthy', ...FAST], tlsEnv(tls.files));
+      await vi.waitFor(async () => expect(await redis.keys('worker:*:heartbeat')).toHaveLength(6), {
+        timeout: 20_000,
+        interval: 50,
+      });
+      cli.child.kill('SIGINT');
+      expect(await cli.exited).toBe(0);
+      expect(await redis.keys('*')).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('without the CA it cannot reach Redis (self-signed chain), exit 1', async () => {
+    const cli = runTs(CLI, ['--scenario', 'healthy', ...FAST], tlsEnv({}));
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toContain('cannot reach Redis');
   });
 });

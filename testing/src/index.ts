@@ -9,3 +9,4 @@ export * from './markdown-table.js';
 export * from './process-probe.js';
 export * from './redis-server.js';
 export * from './service-main.js';
+export * from './tls-redis-server.js';
