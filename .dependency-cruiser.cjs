@@ -1,7 +1,7 @@
 // `npm run lint` runs this: no import circle anywhere, and no package reaches into another's
 // folders by a relative path (only through its package name).
 const PACKAGES =
-  '(core|exporter|alerting|simulator|panel|dashboards|testing|bench|faults|scripts|python)';
+  '(core|exporter|alerting|simulator|panel|dashboards|testing|bench|faults|hosts|scripts|python)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

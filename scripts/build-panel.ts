@@ -12,10 +12,17 @@ const INPUTS = [
   'panel/src',
   'panel/index.html',
   'panel/vite.config.ts',
+  'panel/tsconfig.lib.json',
   'panel/package.json',
   'core/src/contracts',
 ];
-const OUTPUT = 'panel/dist/index.html';
+/** What the build writes: the app, the component, the custom element and the type declarations. */
+const OUTPUTS = [
+  'panel/dist/index.html',
+  'panel/dist/lib/index.js',
+  'panel/dist/element/fleet-panel-element.js',
+  'panel/dist/types/index.d.ts',
+];
 
 /** The newest modification time under `path` (a file or a folder), 0 when it does not exist. */
 function newestMtimeMs(path: string): number {
@@ -32,7 +39,7 @@ function newestMtimeMs(path: string): number {
   );
 }
 
-const builtAt = newestMtimeMs(join(ROOT, OUTPUT));
+const builtAt = Math.min(...OUTPUTS.map((output) => newestMtimeMs(join(ROOT, output))));
 const changedAt = Math.max(...INPUTS.map((input) => newestMtimeMs(join(ROOT, input))));
 if (builtAt === 0 || changedAt > builtAt) {
   process.stderr.write(

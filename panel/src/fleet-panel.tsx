@@ -3,11 +3,11 @@ import { WorkerCardGrid } from './cards/worker-card-grid.js';
 import { ConnectionBanner } from './connection-banner.js';
 import { WorkerDetail } from './detail/worker-detail.js';
 import { WorkerSelectContext } from './detail/worker-select.js';
-import './fleet-panel.css';
 import { LiveAnnouncer } from './live-announcer.js';
 import type { MockState } from './mock-documents.js';
 import { PanelHeader } from './panel-header.js';
 import { DEFAULT_ENDPOINT, type ViewMode } from './panel-params.js';
+import { PANEL_CSS } from './panel-styles.js';
 import { SceneErrorBoundary } from './scene-error-boundary.js';
 import { useReducedMotion } from './use-reduced-motion.js';
 import { useStatusSource } from './use-status-source.js';
@@ -25,6 +25,8 @@ export interface FleetPanelProps {
   mock?: MockState | null;
   /** The view to start with; null picks 3D when WebGL works and the screen is not a phone. @defaultValue null */
   view?: ViewMode | null;
+  /** Milliseconds between polls of `endpoint`. @defaultValue 3000 */
+  pollIntervalMs?: number;
   className?: string;
 }
 
@@ -35,9 +37,10 @@ export function FleetPanel({
   endpoint = DEFAULT_ENDPOINT,
   mock = null,
   view = null,
+  pollIntervalMs = 3000,
   className,
 }: FleetPanelProps) {
-  const store = useStatusSource({ endpoint, mock });
+  const store = useStatusSource({ endpoint, mock, intervalMs: pollIntervalMs });
   const reducedMotion = useReducedMotion();
   const [fallbackReason, setFallbackReason] = useState<string | null>(() =>
     webglAvailable() ? null : NO_WEBGL,
@@ -63,6 +66,7 @@ export function FleetPanel({
       data-view={active}
       aria-label="Fleet monitor"
     >
+      <style>{PANEL_CSS}</style>
       <PanelHeader store={store} mock={mock}>
         <ViewToggle view={active} unavailable3d={unavailable3d} onChange={choose} />
       </PanelHeader>

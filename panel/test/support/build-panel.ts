@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PANEL_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,21 +15,34 @@ function newestMtime(path: string): number {
   );
 }
 
-/** Vitest global setup: runs `vite build` when panel/dist is missing or older than its sources. */
+/** What `npm run build -w panel` writes: the app, the component, the element and the types. */
+const OUTPUTS = [
+  'index.html',
+  'lib/index.js',
+  'element/fleet-panel-element.js',
+  'types/index.d.ts',
+].map((file) => join(DIST_DIR, file));
+
+/** Vitest global setup: builds the panel when one of its outputs is missing or older than its sources. */
 export default function buildPanelWhenStale(): void {
-  const built = join(DIST_DIR, 'index.html');
-  const sources = ['src', 'index.html', 'vite.config.ts', '../core/src/contracts'].map((path) =>
-    newestMtime(join(PANEL_DIR, path)),
-  );
-  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return;
-  const vite = join(
-    dirname(createRequire(import.meta.url).resolve('vite/package.json')),
-    'bin',
-    'vite.js',
-  );
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: PANEL_DIR,
+  const sources = [
+    'src',
+    'index.html',
+    'vite.config.ts',
+    'tsconfig.lib.json',
+    'package.json',
+    '../core/src/contracts',
+  ].map((path) => newestMtime(join(PANEL_DIR, path)));
+  const built = OUTPUTS.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0));
+  if (Math.min(...built) >= Math.max(...sources)) return;
+  const root = join(PANEL_DIR, '..');
+  // The type declarations import @fleet/core's (core/dist).
+  execFileSync('npx', ['tsc', '-b', 'core'], { cwd: root, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which would make Vite build React's development JSX.
+  execFileSync('npm', ['run', '--silent', 'build', '-w', 'panel'], {
+    cwd: root,
     stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,24 +13,37 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** Serves a built panel under `/infra/`, as the exporter does. */
+export interface StaticServerOptions {
+  /** The path the files are served under. @defaultValue '/infra/' (as the exporter does) */
+  prefix?: string;
+  /** Served for a path without a file extension that names no file (a single-page app's routes). @defaultValue null */
+  fallback?: string | null;
+}
+
+/** Serves a built folder: the panel under `/infra/`, as the exporter does, or a host app. */
 export class StaticServer {
   private constructor(
     private readonly server: Server,
     readonly url: string,
   ) {}
 
-  static async start(root: string): Promise<StaticServer> {
+  static async start(
+    root: string,
+    { prefix = '/infra/', fallback = null }: StaticServerOptions = {},
+  ): Promise<StaticServer> {
     const server = createServer(async (request, response) => {
       const path = new URL(request.url ?? '/', 'http://x').pathname;
-      if (!path.startsWith('/infra/')) {
+      if (!path.startsWith(prefix)) {
         response.writeHead(404).end();
         return;
       }
-      const relative = normalize(path.slice('/infra/'.length) || 'index.html');
+      let relative = normalize(path.slice(prefix.length) || 'index.html');
       if (relative.startsWith('..')) {
         response.writeHead(403).end();
         return;
+      }
+      if (fallback && extname(relative) === '' && !existsSync(join(root, relative))) {
+        relative = fallback;
       }
       try {
         const body = await readFile(join(root, relative));
