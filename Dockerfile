@@ -27,6 +27,8 @@ COPY dashboards/package.json dashboards/
 COPY testing/package.json testing/
 COPY bench/package.json bench/
 COPY faults/package.json faults/
+COPY hosts/react18-app/package.json hosts/react18-app/
+COPY hosts/react19-app/package.json hosts/react19-app/
 
 # --- build: every dev dependency; compile the services, build the panel ----------------------
 FROM manifests AS build

@@ -12,11 +12,12 @@ export const FLEET_PANEL_TAG = 'fleet-panel';
 const MIN_POLL_INTERVAL_S = 1;
 const DEFAULT_POLL_INTERVAL_S = 3;
 
-// `all: initial` cuts what the host's styles would pass down by inheritance (fonts, colours,
-// letter-spacing…). The host sizes the element like any block: `fleet-panel { height: 80vh }`.
-const HOST_CSS = `:host { all: initial; display: block; position: relative; height: 100%; min-height: 420px; }
+// The host's rules still reach the element itself (`* { letter-spacing: 3px }` beats `:host`),
+// and what is set there is inherited: `all: initial` on the container inside the shadow root cuts
+// that. The host sizes the element like any block: `fleet-panel { height: 80vh }`.
+const HOST_CSS = `:host { display: block; position: relative; height: 100%; min-height: 420px; }
 :host([hidden]) { display: none; }
-.fp-element-root { height: 100%; }`;
+.fp-element-root { all: initial; display: block; height: 100%; }`;
 
 /** Seconds between polls from the `poll-interval` attribute; missing or not a number: 3. */
 export function parsePollInterval(value: string | null): number {

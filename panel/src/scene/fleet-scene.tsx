@@ -46,6 +46,9 @@ export default function FleetScene({ store, reducedMotion, onContextLost }: Flee
         gl={{ antialias: true, alpha: false, powerPreference: 'low-power' }}
         onCreated={({ gl }) => {
           gl.domElement.addEventListener('webglcontextlost', (event) => {
+            // Unmounting (2D chosen, route left) releases the context on purpose, after the
+            // canvas has left the page: only a loss while on screen is a failure.
+            if (!gl.domElement.isConnected) return;
             event.preventDefault();
             onContextLost('The 3D view lost its WebGL context');
           });
