@@ -213,7 +213,8 @@ describe('a React 18 app with react-router: the lazy /infra route mounts <fleet-
     } finally {
       await page.close();
     }
-  });
+    // Two 3D starts and a crash with recovery: SwiftShader on a loaded CI box is slow.
+  }, 240_000);
 });
 
 describe('a React 19 app that imports FleetPanel (its own React, three.js and react-three-fiber)', () => {
