@@ -33,6 +33,8 @@ export interface AlertCheckerOptions {
   lang: Lang;
   /** Each message goes to every one of these chats. */
   chatIds: readonly string[];
+  /** Clock times in messages are in this zone. @defaultValue `'Asia/Seoul'` */
+  timeZone?: string;
   /** The fleet's workers, in fleet-file order: a button names a worker by its index. */
   workers: readonly WorkerSpec[];
   /**
@@ -187,7 +189,14 @@ export class AlertChecker {
         (name) => this.options.workers.some((worker) => worker.name === name && worker.queue),
         lang,
       );
-      const rendered = renderAlertMessages(announce, outcome.next, now, lang, hosts);
+      const rendered = renderAlertMessages(
+        announce,
+        outcome.next,
+        now,
+        lang,
+        hosts,
+        this.options.timeZone,
+      );
       for (const text of attachButtons(rendered, rows)) {
         for (const chatId of chatIds) messages.push(outboxMessage(chatId, text, now));
       }

@@ -26,6 +26,15 @@ export interface SilenceWatch {
   deadLetters: number;
   /** The downtime of an outage that began and ended under the silence (never announced). */
   outageMs: number | null;
+  /** A maintenance window (not only a silence) kept the alerts back: its end tells of it. */
+  maintenance?: boolean;
+}
+
+/** A maintenance window whose start the chat was told, so that its end is told once too. */
+export interface MaintenanceWatch {
+  target: string;
+  startedAt: number;
+  until: number;
 }
 
 export interface WorkerAlertState {
@@ -108,6 +117,8 @@ export interface AlertState {
   workers: Record<string, WorkerAlertState>;
   /** Open incidents by id (a state stored before they existed has none). */
   incidents?: Record<string, Incident>;
+  /** The running maintenance windows announced, by id (absent in states stored before them). */
+  maintenance?: Record<string, MaintenanceWatch>;
 }
 
 export function initialAlertState(now: number): AlertState {
@@ -154,5 +165,8 @@ export function mergeAlertStates(
     redis: own.redis.checkedAt > stored.redis.checkedAt ? own.redis : stored.redis,
     workers,
     incidents,
+    // Announced together with the Redis state's check, so taken from the same copy.
+    maintenance:
+      own.redis.checkedAt > stored.redis.checkedAt ? own.maintenance : stored.maintenance,
   };
 }

@@ -14,6 +14,7 @@ const COMMAND_LABELS: Record<BotCommand['name'] | 'ignored', true> = {
   unsilence: true,
   usage: true,
   dl: true,
+  maintenance: true,
   ignored: true,
 };
 const CHECK_RESULTS = ['ok', 'redis_down', 'error'] as const;

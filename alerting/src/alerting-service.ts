@@ -24,6 +24,8 @@ import { DeadLetterStore } from './dead-letters/dead-letter-store.js';
 import { HistoryStream } from './history/history-stream.js';
 import { closeServer, serverPort, startHttpServer } from './http-server.js';
 import { LeaderLease } from './leader-lease.js';
+import { MaintenanceBot } from './maintenance-bot.js';
+import { MaintenanceStore } from './maintenance-store.js';
 import type { RenderedMessage } from './messages.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
 import { PushPinger } from './push-pinger.js';
@@ -107,6 +109,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     },
     now,
   );
+  const maintenance = new MaintenanceStore(redis, settings.keyPrefix);
   const metrics: AlertingMetrics = new AlertingMetrics(() => outbox.pendingCount());
   metrics.checkInterval.set(settings.intervalS);
   const api = telegram
@@ -169,6 +172,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     },
     history,
     lang: settings.lang,
+    timeZone: settings.timeZone,
     chatIds,
     workers: fleet.workers,
     escalation,
@@ -237,6 +241,17 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
               scrub,
               history,
               snapshot: () => checker.snapshot(),
+            }),
+            maintenance: new MaintenanceBot({
+              store: maintenance,
+              workers: fleet.workers.map((worker) => worker.name),
+              schedules: fleet.maintenance,
+              allowedUserIds: settings.telegramAllowedUserIds ?? null,
+              lang: settings.lang,
+              timeZone: settings.timeZone,
+              now,
+              logger,
+              wakeChecks: () => checkLoop.wake(),
             }),
             deadLetters: new DeadLetterBot({
               api,

@@ -16,8 +16,36 @@ export type BotCommand =
   | { name: 'unsilence'; target: string }
   /** `/dl <worker>` or `/dl log`: dead letters (answered by dead-letters/dead-letter-bot.ts). */
   | { name: 'dl'; args: string[] }
+  /** `/maintenance` alone lists the windows; with a target and a duration it starts one. */
+  | { name: 'maintenance'; action: 'list' }
+  | {
+      name: 'maintenance';
+      action: 'start';
+      target: string;
+      durationMs: number;
+      reason: string | null;
+    }
+  | { name: 'maintenance'; action: 'end'; selector: string }
   /** A known command with bad arguments: answer with its usage. */
-  | { name: 'usage'; command: 'silence' | 'unsilence' };
+  | { name: 'usage'; command: UsageTopic };
+
+export type UsageTopic = 'silence' | 'unsilence' | 'maintenance';
+
+/** Parses `/maintenance`'s arguments: list, `end <id|target>`, or `<target> <duration> [reason]`. */
+function parseMaintenance(args: readonly string[]): BotCommand {
+  const [first, second, ...rest] = args;
+  if (first === undefined) return { name: 'maintenance', action: 'list' };
+  if (first.toLowerCase() === 'end') {
+    if (!second || rest.length > 0) return { name: 'usage', command: 'maintenance' };
+    return { name: 'maintenance', action: 'end', selector: second.replace(/^#/, '') };
+  }
+  const durationMs = second ? parseDuration(second) : null;
+  if (durationMs === null || durationMs > MAX_SILENCE_MS) {
+    return { name: 'usage', command: 'maintenance' };
+  }
+  const reason = rest.join(' ').slice(0, 200) || null;
+  return { name: 'maintenance', action: 'start', target: first, durationMs, reason };
+}
 
 /**
  * Parses a chat message into a command; null when it is not one of ours (plain chat, another
@@ -51,6 +79,8 @@ export function parseCommand(text: string, botUsername: string | null): BotComma
     }
     case 'dl':
       return { name: 'dl', args };
+    case 'maintenance':
+      return parseMaintenance(args);
     default:
       return null;
   }
@@ -76,12 +106,15 @@ const REPLIES = {
     usage: {
       silence: '사용법: /silence &lt;워커|all&gt; &lt;기간&gt; (예: /silence video-render 2h)',
       unsilence: '사용법: /unsilence &lt;워커|all&gt;',
+      maintenance:
+        '사용법: /maintenance &lt;워커|호스트|all&gt; &lt;기간&gt; [사유] (예: /maintenance nas 1h 백업) · /maintenance end &lt;번호|대상&gt; · /maintenance (목록)',
     },
     help: [
       '/status — 현재 상태',
       '/silence &lt;워커|all&gt; &lt;기간&gt; — 알림 끄기 (예: 30m, 2h, 1d)',
       '/unsilence &lt;워커|all&gt; — 알림 다시 켜기',
       '/dl &lt;워커&gt; — dead-letter 보기 · 재시도 (/dl log — 작업 기록)',
+      '/maintenance &lt;워커|호스트|all&gt; &lt;기간&gt; [사유] — 점검 (알림 없음); /maintenance — 목록; /maintenance end &lt;번호|대상&gt; — 끝내기',
     ],
     omitted: (count: number) => `… 외 ${count}줄`,
   },
@@ -105,12 +138,15 @@ const REPLIES = {
       silence:
         'Usage: /silence &lt;worker|all&gt; &lt;duration&gt; (e.g. /silence video-render 2h)',
       unsilence: 'Usage: /unsilence &lt;worker|all&gt;',
+      maintenance:
+        'Usage: /maintenance &lt;worker|host|all&gt; &lt;duration&gt; [reason] (e.g. /maintenance nas 1h backup) · /maintenance end &lt;number|target&gt; · /maintenance (list)',
     },
     help: [
       '/status — current status',
       '/silence &lt;worker|all&gt; &lt;duration&gt; — mute alerts (e.g. 30m, 2h, 1d)',
       '/unsilence &lt;worker|all&gt; — unmute',
       '/dl &lt;worker&gt; — dead letters: see, requeue (/dl log — actions)',
+      '/maintenance &lt;worker|host|all&gt; &lt;duration&gt; [reason] — maintenance (no alerts); /maintenance — list; /maintenance end &lt;number|target&gt; — end it',
     ],
     omitted: (count: number) => `… ${count} more lines`,
   },
@@ -160,7 +196,7 @@ export function renderHelp(lang: Lang): RenderedMessage {
   return rendered([...REPLIES[lang].help], lang);
 }
 
-export function renderUsage(command: 'silence' | 'unsilence', lang: Lang): RenderedMessage {
+export function renderUsage(command: UsageTopic, lang: Lang): RenderedMessage {
   return rendered([REPLIES[lang].usage[command]], lang);
 }
 

@@ -22,6 +22,7 @@ import {
 } from './bot-commands.js';
 import type { DeadLetterBot } from './dead-letters/dead-letter-bot.js';
 import type { Lang } from './lang.js';
+import type { MaintenanceBot } from './maintenance-bot.js';
 import type { RenderedMessage } from './messages.js';
 import { describeError, type Scrubber } from './scrub.js';
 import { SILENCE_ALL } from './silences.js';
@@ -57,6 +58,8 @@ export interface CommandPollerOptions {
   auth?: TelegramAuthWatch;
   /** Answers the buttons under alerts (acknowledge, silence 1 h, details). */
   alertButtons: AlertButtonBot;
+  /** Answers `/maintenance`. */
+  maintenance: MaintenanceBot;
 }
 
 /**
@@ -164,6 +167,12 @@ export class CommandPoller {
         await this.options.deadLetters.command(String(message.chat.id), command.args);
         return;
       }
+      if (command.name === 'maintenance') {
+        const chatId = String(message.chat.id);
+        const origin = { chatId, messageId: message.message_id, from: message.from };
+        await this.options.reply(chatId, await this.options.maintenance.answer(command, origin));
+        return;
+      }
       await this.options.reply(String(message.chat.id), await this.execute(command));
     } catch (error) {
       logger.error(
@@ -193,7 +202,7 @@ export class CommandPoller {
   }
 
   private async execute(
-    command: Exclude<NonNullable<ReturnType<typeof parseCommand>>, { name: 'dl' }>,
+    command: Exclude<NonNullable<ReturnType<typeof parseCommand>>, { name: 'dl' | 'maintenance' }>,
   ): Promise<RenderedMessage> {
     const { store, lang, now, workers } = this.options;
     switch (command.name) {

@@ -5,6 +5,7 @@ import {
   ConfigError,
   checkRedisTls,
   checkRedisUrl,
+  DEFAULT_MAINTENANCE_TZ,
   type Fleet,
   integer,
   LOG_LEVELS,
@@ -101,6 +102,15 @@ function userIds(value: string): number[] {
   return ids.map(Number);
 }
 
+function timeZone(value: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch {
+    throw new InvalidArgumentError('not an IANA time zone (e.g. Asia/Seoul, Europe/Berlin).');
+  }
+  return value;
+}
+
 /** Every setting of the alerting service: the one place each is declared. */
 export const SETTINGS = {
   redisUrl: setting({
@@ -152,9 +162,9 @@ export const SETTINGS = {
   telegramAllowedUserIds: setting({
     flag: '--telegram-allowed-user-ids <ids>',
     env: 'TELEGRAM_ALLOWED_USER_IDS',
-    defaultText: 'unset = buttons read-only',
+    defaultText: 'unset = buttons and `/maintenance` read-only',
     parse: userIds,
-    help: 'Telegram user ids (not chat ids), comma-separated, who may requeue, delete and purge dead letters with `/dl` buttons, and acknowledge or silence with the buttons under alerts',
+    help: 'Telegram user ids (not chat ids), comma-separated, who may requeue, delete and purge dead letters with `/dl` buttons, acknowledge or silence with the buttons under alerts, and start or end `/maintenance` windows',
   }),
   escalationChatId: setting({
     flag: '--escalation-chat-id <id>',
@@ -176,6 +186,13 @@ export const SETTINGS = {
     default: 100,
     parse: integer(1, 10_000),
     help: 'dead letters one "requeue all" press moves at most (the answer says how many are left)',
+  }),
+  timeZone: setting({
+    flag: '--time-zone <tz>',
+    env: 'ALERT_TIME_ZONE',
+    default: DEFAULT_MAINTENANCE_TZ,
+    parse: timeZone,
+    help: 'IANA time zone of clock times in messages (when a maintenance window ends)',
   }),
   intervalS: setting({
     flag: '--interval-s <seconds>',

@@ -1,28 +1,8 @@
+import { parseDuration } from '@fleet/core/contracts';
 import type { Lang } from './lang.js';
 
-const UNIT_MS: Record<string, number> = {
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
-const DURATION = /^(?:\d+[smhdw])+$/;
-
-/**
- * `90s`, `30m`, `2h`, `1d`, `1h30m` → milliseconds; null when the text is not such a duration.
- * Used for `/silence`, where a typo must be answered, not guessed at.
- */
-export function parseDuration(text: string): number | null {
-  const lower = text.trim().toLowerCase();
-  if (!DURATION.test(lower)) return null;
-  let total = 0;
-  for (const match of lower.matchAll(/(\d+)([smhdw])/g)) {
-    total += Number(match[1]) * (UNIT_MS[match[2] as string] as number);
-  }
-  return total > 0 ? total : null;
-}
+// One parser for /silence, /maintenance and the fleet file's windows.
+export { parseDuration };
 
 const PARTS = {
   ko: { d: '일', h: '시간', m: '분', s: '초' },
@@ -45,4 +25,30 @@ export function formatDuration(ms: number, lang: Lang): string {
     .filter(([, value]) => value > 0)
     .map(([unit, value]) => `${value}${PARTS[lang][unit]}`)
     .join(' ');
+}
+
+/**
+ * A clock time in `timeZone`: `03:30`, or `12-03 03:30` when it is not on the same day as
+ * `now` there (a window ending tomorrow).
+ */
+export function formatClock(ms: number, now: number, timeZone: string): string {
+  const parts = (at: number) =>
+    Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .formatToParts(at)
+        .map((part) => [part.type, part.value]),
+    );
+  const time = parts(ms);
+  const today = parts(now);
+  const clock = `${time.hour}:${time.minute}`;
+  return time.month === today.month && time.day === today.day
+    ? clock
+    : `${time.month}-${time.day} ${clock}`;
 }

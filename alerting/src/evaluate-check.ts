@@ -1,5 +1,17 @@
-import { isPausedState, type StatusDocument, type WorkerStatus } from '@fleet/core/contracts';
-import type { AlertState, RedisAlertState, SilenceWatch, WorkerAlertState } from './alert-state.js';
+import {
+  isPausedState,
+  MAINTENANCE_ALL,
+  maintenanceCovers,
+  type StatusDocument,
+  type WorkerStatus,
+} from '@fleet/core/contracts';
+import type {
+  AlertState,
+  MaintenanceWatch,
+  RedisAlertState,
+  SilenceWatch,
+  WorkerAlertState,
+} from './alert-state.js';
 import { isSilenced, SILENCE_ALL, type Silences } from './silences.js';
 
 /** The thresholds of the alert rules, all in milliseconds. */
@@ -45,6 +57,25 @@ export type AlertEvent =
       recoveredAfterMs: number | null;
       /** The dead-letter count now, when it changed under the silence. */
       deadLetters: number | null;
+      /** A maintenance window was what kept the alerts back. */
+      maintenance: boolean;
+    }
+  | {
+      type: 'maintenance_started';
+      id: string;
+      target: string;
+      until: number;
+      reason: string | null;
+    }
+  | {
+      /** A window ended; its workers' changes follow as `silence_over` lines. */
+      type: 'maintenance_over';
+      id: string;
+      target: string;
+      /** How long it ran (to its planned end, or to the check that saw it ended early). */
+      lastedMs: number;
+      /** Nothing changed under it that the chat was not told. */
+      quiet: boolean;
     }
   | { type: 'dead_letter'; worker: string; count: number; previous: number }
   | { type: 'queue_stuck'; worker: string; depth: number; stuckForMs: number }
@@ -77,6 +108,8 @@ const EVENT_TYPES: Record<AlertEventType, true> = {
   worker_recovered: true,
   worker_still_down: true,
   silence_over: true,
+  maintenance_started: true,
+  maintenance_over: true,
   dead_letter: true,
   queue_stuck: true,
   queue_moving: true,
@@ -119,6 +152,8 @@ export function evaluateCheck(
 ): CheckOutcome {
   const events: AlertEvent[] = [];
   const announce: AlertEvent[] = [];
+  const windows = document.maintenance_windows ?? [];
+  const maintenance = evaluateMaintenance(previous.maintenance ?? {}, document, now, announce);
   const redis = evaluateEviction(
     previous.redis,
     evaluateRedis(previous.redis, document, now, rules, events),
@@ -130,7 +165,8 @@ export function evaluateCheck(
     previous.redis,
     redis,
     events,
-    isSilenced(SILENCE_ALL, silences, now),
+    isSilenced(SILENCE_ALL, silences, now) ||
+      windows.some((window) => window.target === MAINTENANCE_ALL),
     announce,
   );
   // While Redis cannot be read the worker figures are stale: freeze them, so an outage of Redis
@@ -166,20 +202,85 @@ export function evaluateCheck(
         evaluated,
         worker,
         found,
-        isSilenced(worker.name, silences, now),
+        isSilenced(worker.name, silences, now) || worker.maintenance !== null,
+        worker.maintenance !== null,
         now,
         rules,
         announce,
       );
     }
   }
-  events.push(...announce.filter((event) => event.type === 'silence_over'));
+  markQuietEnds(announce, document);
+  events.push(
+    ...announce.filter(
+      (event) =>
+        event.type === 'silence_over' ||
+        event.type === 'maintenance_started' ||
+        event.type === 'maintenance_over',
+    ),
+  );
   return {
-    next: { rev: previous.rev + 1, redis, workers, incidents: previous.incidents ?? {} },
+    next: { rev: previous.rev + 1, redis, workers, incidents: previous.incidents ?? {}, maintenance },
     events,
     announce,
     redisUnconfirmed: redis.status === 'up' && redis.failingSince !== null,
   };
+}
+
+/**
+ * The windows that began and ended since the last check, compared by id: each start and each end
+ * is told once (first in the message, before the changes under an ending window).
+ */
+function evaluateMaintenance(
+  previous: Readonly<Record<string, MaintenanceWatch>>,
+  document: StatusDocument,
+  now: number,
+  announce: AlertEvent[],
+): Record<string, MaintenanceWatch> {
+  const running: Record<string, MaintenanceWatch> = {};
+  for (const window of document.maintenance_windows ?? []) {
+    if (running[window.id]) continue;
+    const watch = {
+      target: window.target,
+      startedAt: Date.parse(window.started_at),
+      until: Date.parse(window.until),
+    };
+    running[window.id] = watch;
+    if (!previous[window.id]) {
+      announce.push({
+        type: 'maintenance_started',
+        id: window.id,
+        target: window.target,
+        until: watch.until,
+        reason: window.reason,
+      });
+    }
+  }
+  for (const [id, watch] of Object.entries(previous)) {
+    if (running[id]) continue;
+    announce.push({
+      type: 'maintenance_over',
+      id,
+      target: watch.target,
+      lastedMs: Math.min(now, watch.until) - watch.startedAt,
+      quiet: true,
+    });
+  }
+  return running;
+}
+
+/** An ending window is quiet when no worker it covered has a `silence_over` line in this check. */
+function markQuietEnds(announce: AlertEvent[], document: StatusDocument): void {
+  const hosts = new Map(document.workers.map((worker) => [worker.name, worker.host]));
+  const changed = announce.flatMap((event) =>
+    event.type === 'silence_over' && event.maintenance
+      ? [{ name: event.worker, host: hosts.get(event.worker) ?? '' }]
+      : [],
+  );
+  for (const event of announce) {
+    if (event.type !== 'maintenance_over') continue;
+    event.quiet = !changed.some((worker) => maintenanceCovers(event.target, worker));
+  }
 }
 
 function evaluateRedis(
@@ -279,16 +380,18 @@ function settleWorkerSilence(
   worker: WorkerStatus,
   found: readonly AlertEvent[],
   muted: boolean,
+  inMaintenance: boolean,
   now: number,
   rules: CheckRules,
   announce: AlertEvent[],
 ): WorkerAlertState {
   if (muted) {
-    const silence: SilenceWatch = previous.silence ?? {
+    const kept = previous.silence ?? {
       since: now,
       deadLetters: previous.deadLetterReported,
       outageMs: null,
     };
+    const silence: SilenceWatch = { ...kept, maintenance: kept.maintenance || inMaintenance };
     for (const event of found) {
       if (event.type === 'worker_recovered' && previous.downAnnounced) {
         announce.push(event);
@@ -329,6 +432,7 @@ function settleWorkerSilence(
       downSince: downUnannounced ? next.downSince : null,
       recoveredAfterMs: next.status === 'up' ? recoveredAfterMs : null,
       deadLetters,
+      maintenance: watch.maintenance ?? false,
     };
     if (summary.downSince !== null || summary.recoveredAfterMs !== null || deadLetters !== null) {
       announce.push(summary);

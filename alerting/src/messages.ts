@@ -1,5 +1,6 @@
+import { DEFAULT_MAINTENANCE_TZ } from '@fleet/core/contracts';
 import type { AlertState, Incident, IncidentKind, PressRecord } from './alert-state.js';
-import { formatDuration } from './duration.js';
+import { formatClock, formatDuration } from './duration.js';
 import type { AlertEvent } from './evaluate-check.js';
 import { clip, escapeHtml, htmlToPlain, splitLines, wrapList } from './html.js';
 import type { Keyboard } from './inline-keyboard.js';
@@ -26,6 +27,11 @@ const TEXTS = {
     downFor: (duration: string) => `다운 ${duration}`,
     stillDown: (name: string, duration: string) => `🔁 [${name}] 여전히 다운 (${duration}째)`,
     silenceOver: (name: string) => `🔔 [${name}] 무음 중 변화:`,
+    maintenanceChanges: (name: string) => `🛠 [${name}] 점검 중 변화:`,
+    maintenanceStarted: (target: string, until: string) =>
+      `🛠 [${target}] 점검 시작: ${until}까지 알림 없음`,
+    maintenanceOver: (target: string, duration: string) => `🛠 [${target}] 점검 끝 (${duration})`,
+    nothingChanged: '변화 없음',
     stillDownSince: (duration: string) => `다운 (${duration}째)`,
     downAndRecovered: (duration: string) => `다운됐다가 복구됨 (다운 ${duration})`,
     deadLettersNow: (count: number) => `실패 누적 ${count}건 (dead-letter)`,
@@ -66,6 +72,12 @@ const TEXTS = {
     downFor: (duration: string) => `down ${duration}`,
     stillDown: (name: string, duration: string) => `🔁 [${name}] still down (${duration})`,
     silenceOver: (name: string) => `🔔 [${name}] while silenced:`,
+    maintenanceChanges: (name: string) => `🛠 [${name}] during maintenance:`,
+    maintenanceStarted: (target: string, until: string) =>
+      `🛠 [${target}] maintenance started: no alerts until ${until}`,
+    maintenanceOver: (target: string, duration: string) =>
+      `🛠 [${target}] maintenance over (${duration})`,
+    nothingChanged: 'nothing changed',
     stillDownSince: (duration: string) => `went down, still down (${duration})`,
     downAndRecovered: (duration: string) => `went down and recovered (down ${duration})`,
     deadLettersNow: (count: number) => `${count} failed jobs (dead-letter)`,
@@ -119,7 +131,7 @@ export function textsFor(lang: Lang): MessageTexts {
   return TEXTS[lang];
 }
 
-function eventLines(event: AlertEvent, now: number, lang: Lang): string[] {
+function eventLines(event: AlertEvent, now: number, lang: Lang, timeZone: string): string[] {
   const t = TEXTS[lang];
   const duration = (ms: number) => formatDuration(ms, lang);
   const name = 'worker' in event ? workerName(event.worker) : '';
@@ -144,7 +156,20 @@ function eventLines(event: AlertEvent, now: number, lang: Lang): string[] {
           : []),
         ...(event.deadLetters !== null ? [t.deadLettersNow(event.deadLetters)] : []),
       ];
-      return [`<b>${t.silenceOver(name)}</b> ${parts.join(', ')}`];
+      const title = event.maintenance ? t.maintenanceChanges(name) : t.silenceOver(name);
+      return [`<b>${title}</b> ${parts.join(', ')}`];
+    }
+    case 'maintenance_started': {
+      const target = escapeHtml(clip(event.target, MAX_NAME_CHARS));
+      const reason = event.reason ? ` (${escapeHtml(clip(event.reason, MAX_ERROR_CHARS))})` : '';
+      return [
+        `<b>${t.maintenanceStarted(target, formatClock(event.until, now, timeZone))}</b>${reason}`,
+      ];
+    }
+    case 'maintenance_over': {
+      const target = escapeHtml(clip(event.target, MAX_NAME_CHARS));
+      const over = t.maintenanceOver(target, duration(event.lastedMs));
+      return [`<b>${over}</b>${event.quiet ? `: ${t.nothingChanged}` : ''}`];
     }
     case 'dead_letter':
       return [`<b>${t.deadLetter(name, event.count)}</b>`];
@@ -262,6 +287,8 @@ export function renderAlertMessages(
   now: number,
   lang: Lang,
   hosts: FleetHosts = {},
+  /** Clock times (a maintenance window's end) are told in this zone. */
+  timeZone: string = DEFAULT_MAINTENANCE_TZ,
 ): RenderedMessage[] {
   const t = TEXTS[lang];
   const sizes = hostSizes(hosts);
@@ -274,7 +301,9 @@ export function renderAlertMessages(
       for (const event of rest) rolledUp.set(event, []);
     }
   }
-  const lines = events.flatMap((event) => rolledUp.get(event) ?? eventLines(event, now, lang));
+  const lines = events.flatMap(
+    (event) => rolledUp.get(event) ?? eventLines(event, now, lang, timeZone),
+  );
   const mentioned = new Set(
     events.flatMap((event) =>
       event.type === 'worker_down' ||

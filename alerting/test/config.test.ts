@@ -66,6 +66,7 @@ describe('loadConfig', () => {
       deadLetterRequeueCap: 100,
       bootGraceS: 90,
       lang: 'ko',
+      timeZone: 'Asia/Seoul',
       port: 8791,
       host: '0.0.0.0',
       stuckAfterS: DEFAULTS.stuckAfterS,

@@ -1,3 +1,4 @@
+import type { MaintenanceWindow } from '@fleet/core/contracts';
 import { describe, expect, it } from 'vitest';
 import { type AlertState, initialAlertState, mergeAlertStates } from '../src/alert-state.js';
 import { type AlertEvent, type CheckRules, evaluateCheck } from '../src/evaluate-check.js';
@@ -39,7 +40,12 @@ function summarize(event: AlertEvent): string {
         ...(event.downSince !== null ? [`down_since:${event.downSince / 1000}s`] : []),
         ...(event.recoveredAfterMs !== null ? [`recovered:${event.recoveredAfterMs / 1000}s`] : []),
         ...(event.deadLetters !== null ? [`dead_letter:${event.deadLetters}`] : []),
+        ...(event.maintenance ? ['maintenance'] : []),
       ].join(':');
+    case 'maintenance_started':
+      return `maintenance_started:${event.id}:${event.target}`;
+    case 'maintenance_over':
+      return `maintenance_over:${event.id}:${event.lastedMs / 1000}s${event.quiet ? ':quiet' : ''}`;
     case 'dead_letter':
       return `dead_letter:${event.worker}:${event.count}`;
     case 'queue_stuck':
@@ -95,6 +101,15 @@ const up = (name: string, extra: Partial<WorkerSketch> = {}): WorkerSketch => ({
   name,
   alive: true,
   ...extra,
+});
+/** A maintenance window from `fromS` to `untilS` (seconds since 0). */
+const window = (id: string, target: string, fromS: number, untilS: number): MaintenanceWindow => ({
+  id,
+  source: id.startsWith('schedule:') ? 'schedule' : 'command',
+  target,
+  started_at: new Date(fromS * 1000).toISOString(),
+  until: new Date(untilS * 1000).toISOString(),
+  reason: null,
 });
 const dead = (name: string, extra: Partial<WorkerSketch> = {}): WorkerSketch => ({
   name,
@@ -261,6 +276,47 @@ describe('evaluateCheck', () => {
           ['silence_over:a:recovered:120s', 'silence_over:b:dead_letter:5'],
         ],
         [660, [up('a'), up('b', { deadLetter: 5 })], []],
+      ],
+    ],
+    [
+      'maintenance: its start and end told once; under it a worker is silenced, then summed up',
+      {},
+      [
+        [0, [up('a'), up('b')], []],
+        [
+          60,
+          [up('a', { maintenance: window('m1', 'a', 60, 300) }), up('b')],
+          ['maintenance_started:m1:a'],
+        ],
+        [120, [dead('a', { maintenance: window('m1', 'a', 60, 300), deadLetter: 2 }), up('b')], []],
+        [
+          180,
+          [dead('a', { maintenance: window('m1', 'a', 60, 300), deadLetter: 2 }), dead('b')],
+          ['down:b'],
+        ],
+        [
+          300,
+          [dead('a', { deadLetter: 2 }), dead('b')],
+          ['maintenance_over:m1:240s', 'silence_over:a:down_since:60s:dead_letter:2:maintenance'],
+        ],
+        [360, [dead('a', { deadLetter: 2 }), dead('b')], []],
+      ],
+    ],
+    [
+      'maintenance: a window with nothing changed under it ends quietly; a recovery of a told down is told',
+      {},
+      [
+        [0, [up('a'), up('b')], []],
+        [60, [up('a'), dead('b')], ['down:b']],
+        [
+          120,
+          [
+            up('a', { maintenance: window('s', 'windows', 120, 600) }),
+            up('b', { maintenance: window('s', 'windows', 120, 600) }),
+          ],
+          ['maintenance_started:s:windows', 'recovered:b:120s'],
+        ],
+        [200, [up('a'), up('b')], ['maintenance_over:s:80s:quiet']],
       ],
     ],
     [

@@ -42,6 +42,10 @@ const PLACEHOLDERS = {
   incidentJobStuck: ['<name>'],
   openFor: ['<duration>'],
   acknowledged: ['<name>', '<who>', '<when>'],
+  maintenanceChanges: ['<name>'],
+  maintenanceStarted: ['<target>', '<HH:MM>'],
+  maintenanceOver: ['<target>', '<duration>'],
+  nothingChanged: [],
 } satisfies Record<keyof MessageTexts, string[]>;
 
 describe('docs/spec.md', () => {

@@ -66,6 +66,11 @@ export function currentPeriod(spec: MaintenanceSpec, now: number): Period | null
   return { start: first, end: last + spec.durationMs };
 }
 
+/** When a recurring window next starts after `now`; null when its schedule has no more runs. */
+export function nextStart(spec: MaintenanceSpec, now: number): number | null {
+  return cronOf(spec).nextRun(new Date(now))?.getTime() ?? null;
+}
+
 /** The windows running at `now`: the fleet file's schedules and the one-off command windows. */
 export function activeMaintenance(
   specs: readonly MaintenanceSpec[],
