@@ -1,6 +1,7 @@
 import {
   isPausedState,
   MAINTENANCE_ALL,
+  type MaintenanceSource,
   maintenanceCovers,
   type StatusDocument,
   type WorkerStatus,
@@ -64,6 +65,9 @@ export type AlertEvent =
       type: 'maintenance_started';
       id: string;
       target: string;
+      source: MaintenanceSource;
+      /** The fleet's workers it covers. */
+      workers: string[];
       until: number;
       reason: string | null;
     }
@@ -72,6 +76,8 @@ export type AlertEvent =
       type: 'maintenance_over';
       id: string;
       target: string;
+      /** The fleet's workers it covered. */
+      workers: string[];
       /** How long it ran (to its planned end, or to the check that saw it ended early). */
       lastedMs: number;
       /** Nothing changed under it that the chat was not told. */
@@ -238,6 +244,10 @@ function evaluateMaintenance(
   announce: AlertEvent[],
 ): Record<string, MaintenanceWatch> {
   const running: Record<string, MaintenanceWatch> = {};
+  const covered = (target: string) =>
+    document.workers
+      .filter((worker) => worker.in_fleet && maintenanceCovers(target, worker))
+      .map((worker) => worker.name);
   for (const window of document.maintenance_windows ?? []) {
     if (running[window.id]) continue;
     const watch = {
@@ -251,6 +261,8 @@ function evaluateMaintenance(
         type: 'maintenance_started',
         id: window.id,
         target: window.target,
+        source: window.source,
+        workers: covered(window.target),
         until: watch.until,
         reason: window.reason,
       });
@@ -262,6 +274,7 @@ function evaluateMaintenance(
       type: 'maintenance_over',
       id,
       target: watch.target,
+      workers: covered(watch.target),
       lastedMs: Math.min(now, watch.until) - watch.startedAt,
       quiet: true,
     });

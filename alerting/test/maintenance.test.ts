@@ -110,6 +110,26 @@ describe('a recurring window (fleet file, Asia/Seoul), on a controlled clock', (
     ]);
     await afterChecks(service as AlertingService, 3);
     expect(telegram.sent).toHaveLength(3);
+    // The history stream has the window, for reports that leave maintenance out.
+    const history = await db.client.xrange(`${DEFAULTS.keyPrefix}history`, '-', '+');
+    const windows = history
+      .map(([, fields]) => JSON.parse(fields[fields.indexOf('e') + 1] as string))
+      .filter((event) => event.type.startsWith('maintenance_'));
+    expect(windows).toEqual([
+      expect.objectContaining({
+        type: 'maintenance_start',
+        window: 'schedule:0',
+        target: 'nas',
+        workers: ['music-render'],
+        until: Date.parse('2026-12-02T18:30:00Z'),
+        source: 'schedule',
+      }),
+      expect.objectContaining({
+        type: 'maintenance_end',
+        window: 'schedule:0',
+        workers: ['music-render'],
+      }),
+    ]);
   });
 
   it('an end with nothing changed says so; a restart mid-window announces nothing twice', async () => {

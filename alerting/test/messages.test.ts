@@ -139,6 +139,8 @@ describe('renderAlertMessages', () => {
       // NOW is 21:00 in Seoul: a window ending at 03:30 the next day says the date.
       {
         type: 'maintenance_started',
+        source: 'command',
+        workers: ['music-render'],
         id: '3',
         target: 'nas',
         until: NOW + 6.5 * 3_600_000,
@@ -148,13 +150,22 @@ describe('renderAlertMessages', () => {
     ],
     [
       'en',
-      { type: 'maintenance_started', id: '3', target: 'nas', until: NOW + 1_800_000, reason: null },
+      {
+        type: 'maintenance_started',
+        source: 'command',
+        workers: ['music-render'],
+        id: '3',
+        target: 'nas',
+        until: NOW + 1_800_000,
+        reason: null,
+      },
       '🛠 [nas] maintenance started: no alerts until 21:30',
     ],
     [
       'ko',
       {
         type: 'maintenance_over',
+        workers: [],
         id: 'schedule:0',
         target: 'windows',
         lastedMs: 7_200_000,
@@ -166,6 +177,7 @@ describe('renderAlertMessages', () => {
       'en',
       {
         type: 'maintenance_over',
+        workers: [],
         id: 'schedule:0',
         target: 'windows',
         lastedMs: 1_800_000,

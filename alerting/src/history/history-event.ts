@@ -170,6 +170,26 @@ function historyOfEvent(event: AlertEvent, at: number, quiet: boolean): HistoryE
       return { type: 'evicting', at, policy: event.policy };
     case 'redis_evicting_over':
       return { type: 'evicting_over', at, evictingForMs: event.evictingForMs };
+    case 'maintenance_started':
+      return {
+        type: 'maintenance_start',
+        at,
+        window: event.id,
+        target: event.target,
+        workers: event.workers,
+        until: event.until,
+        source: event.source,
+        by: null,
+      };
+    case 'maintenance_over':
+      return {
+        type: 'maintenance_end',
+        at,
+        window: event.id,
+        target: event.target,
+        workers: event.workers,
+        by: null,
+      };
     case 'worker_still_down':
     case 'redis_still_down':
     case 'silence_over':
