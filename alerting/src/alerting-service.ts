@@ -245,6 +245,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
             maintenance: new MaintenanceBot({
               store: maintenance,
               workers: fleet.workers.map((worker) => worker.name),
+              hosts: fleet.hosts.map((host) => host.name),
               schedules: fleet.maintenance,
               allowedUserIds: settings.telegramAllowedUserIds ?? null,
               lang: settings.lang,

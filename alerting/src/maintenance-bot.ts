@@ -1,6 +1,5 @@
 import {
   activeMaintenance,
-  HOSTS,
   type Logger,
   MAINTENANCE_ALL,
   type MaintenanceSpec,
@@ -56,8 +55,9 @@ const REPLIES = {
 
 export interface MaintenanceBotOptions {
   store: MaintenanceStore;
-  /** The fleet's workers (names and hosts): the valid targets, with the hosts and `all`. */
+  /** The fleet's workers and hosts: the valid targets, with `all`. */
   workers: readonly string[];
+  hosts: readonly string[];
   /** The fleet file's recurring windows. */
   schedules: readonly MaintenanceSpec[];
   /** Telegram user ids who may start and end windows; null = nobody (read-only). */
@@ -144,7 +144,7 @@ export class MaintenanceBot {
 
   /** Every valid target: `all`, the hosts, the workers. */
   private targets(): string[] {
-    return [MAINTENANCE_ALL, ...HOSTS, ...this.options.workers];
+    return [MAINTENANCE_ALL, ...this.options.hosts, ...this.options.workers];
   }
 
   private async list(): Promise<RenderedMessage> {
