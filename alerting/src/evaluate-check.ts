@@ -226,7 +226,13 @@ export function evaluateCheck(
     ),
   );
   return {
-    next: { rev: previous.rev + 1, redis, workers, incidents: previous.incidents ?? {}, maintenance },
+    next: {
+      rev: previous.rev + 1,
+      redis,
+      workers,
+      incidents: previous.incidents ?? {},
+      maintenance,
+    },
     events,
     announce,
     redisUnconfirmed: redis.status === 'up' && redis.failingSince !== null,
