@@ -18,6 +18,7 @@ export const MOCK_STATES = [
   'degraded',
   'redis-down',
   'fleet-50',
+  'fleet-1000',
 ] as const;
 export type MockState = (typeof MOCK_STATES)[number];
 
@@ -115,29 +116,42 @@ function baseWorkers(now: Date): WorkerStatus[] {
   ];
 }
 
-/** Extra render workers of `fleet-50`, beside the six: two dead, one with dead letters. */
-const LARGE_FLEET_EXTRA = 44;
+/** `fleet-50`: the six and 44 render workers, two of them dead, one with dead letters. */
 export const LARGE_FLEET_DOWN = ['render-13', 'render-29'];
 export const LARGE_FLEET_DEGRADED = 'render-21';
 
-function largeFleet(now: Date): WorkerStatus[] {
-  const extra = Array.from({ length: LARGE_FLEET_EXTRA }, (_, i) => {
-    const name = `render-${String(i + 7).padStart(2, '0')}`;
-    if (LARGE_FLEET_DOWN.includes(name))
-      return worker(now, { name, kind: 'render', alive: false, queue_depth: 4 + i });
+/** `fleet-1000` (the 2D view's virtualised list): the six and 994 render workers. */
+export const HUGE_FLEET_SIZE = 1000;
+/** Every 97th extra worker of `fleet-1000` is dead and every 89th has dead letters. */
+const HUGE_FLEET_DOWN_EVERY = 97;
+const HUGE_FLEET_DEGRADED_EVERY = 89;
+
+/** The six and render workers up to `size`, named `render-07` … with as many digits as `size` has. */
+function largeFleet(
+  now: Date,
+  size: number,
+  isDown: (name: string, i: number) => boolean,
+  isDegraded: (name: string, i: number) => boolean,
+): WorkerStatus[] {
+  const base = baseWorkers(now);
+  const digits = String(size).length;
+  const extra = Array.from({ length: size - base.length }, (_, i) => {
+    const name = `render-${String(i + base.length + 1).padStart(digits, '0')}`;
+    if (isDown(name, i))
+      return worker(now, { name, kind: 'render', alive: false, queue_depth: 4 + (i % 40) });
     return worker(now, {
       name,
       kind: 'render',
       state: i % 3 === 0 ? 'idle' : 'busy',
       queue_depth: i % 5,
       processing: i % 3 === 0 ? 0 : 1,
-      dead_letter: name === LARGE_FLEET_DEGRADED ? 5 : 0,
+      dead_letter: isDegraded(name, i) ? 5 : 0,
       jobs_done: 10 * i,
       last_job_at: ago(now, 20 + i),
       last_beat_age_s: 1 + (i % 13),
     });
   });
-  return [...baseWorkers(now), ...extra];
+  return [...base, ...extra];
 }
 
 /** The links the exporter would serve: each kind's default pipe, under the docs/spec.md §3 rules. */
@@ -228,7 +242,25 @@ export function mockDocument(state: MockState, now: Date): StatusDocument {
       });
       return document(now, workers);
     case 'fleet-50':
-      return document(now, largeFleet(now));
+      return document(
+        now,
+        largeFleet(
+          now,
+          50,
+          (name) => LARGE_FLEET_DOWN.includes(name),
+          (name) => name === LARGE_FLEET_DEGRADED,
+        ),
+      );
+    case 'fleet-1000':
+      return document(
+        now,
+        largeFleet(
+          now,
+          HUGE_FLEET_SIZE,
+          (_, i) => i % HUGE_FLEET_DOWN_EVERY === HUGE_FLEET_DOWN_EVERY - 1,
+          (_, i) => i % HUGE_FLEET_DEGRADED_EVERY === HUGE_FLEET_DEGRADED_EVERY - 1,
+        ),
+      );
     case 'redis-down':
       return document(now, workers, {
         redis_ok: false,

@@ -23,6 +23,8 @@ describe('mock fixtures', () => {
     ['down', { down: 2, healthy: 3 }],
     ['degraded', { degraded: 2, healthy: 3 }],
     ['fleet-50', { down: 2, degraded: 1, healthy: 46 }],
+    // 994 extra render workers: 10 dead (every 97th), 11 with dead letters (every 89th).
+    ['fleet-1000', { down: 10, degraded: 11, healthy: 978 }],
   ] as const)('%s has links %o', (state, counts) => {
     const doc = mockDocument(state, NOW);
     const actual: Record<string, number> = {};
@@ -30,9 +32,13 @@ describe('mock fixtures', () => {
     expect(actual).toEqual(counts);
   });
 
-  it('fleet-50 has fifty workers with unique names', () => {
-    const names = mockDocument('fleet-50', NOW).workers.map((w) => w.name);
-    expect(names).toHaveLength(50);
-    expect(new Set(names).size).toBe(50);
+  it.each([
+    ['fleet-50', 50, 'render-50'],
+    ['fleet-1000', 1000, 'render-1000'],
+  ] as const)('%s has %i workers with unique names, the last %s', (state, size, last) => {
+    const names = mockDocument(state, NOW).workers.map((w) => w.name);
+    expect(names).toHaveLength(size);
+    expect(new Set(names).size).toBe(size);
+    expect(names.at(-1)).toBe(last);
   });
 });
