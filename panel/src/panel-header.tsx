@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
+import { PanelLegend } from './panel-legend.js';
 import type { StatusStore } from './status-store.js';
-import { type DrawnStatus, STATUS_VISUALS } from './status-visuals.js';
+import { BUSY_CUE, type DrawnStatus, STATUS_VISUALS } from './status-visuals.js';
 import { useNow } from './use-now.js';
 import { usePanelSnapshot } from './use-panel-snapshot.js';
 import { workerViews } from './worker-views.js';
@@ -25,8 +26,11 @@ export function PanelHeader({ store, mock, children }: PanelHeaderProps) {
   const now = useNow();
   const doc = snapshot.doc;
   const counts = new Map<DrawnStatus, number>();
-  for (const view of workerViews(snapshot).values())
+  let busy = 0;
+  for (const view of workerViews(snapshot).values()) {
     counts.set(view.status, (counts.get(view.status) ?? 0) + 1);
+    if (view.busy) busy += 1;
+  }
   const age = secondsSince(snapshot.receivedAt, now);
 
   return (
@@ -51,6 +55,12 @@ export function PanelHeader({ store, mock, children }: PanelHeaderProps) {
             {STATUS_VISUALS[status].text}
           </li>
         ))}
+        {/* Busy is a part of the live ones, not a status of its own: counted beside them. */}
+        {busy > 0 && (
+          <li className="fp-pill fp-pill-busy" data-summary="busy" title="working a job now">
+            <span aria-hidden="true">{BUSY_CUE.icon}</span> {busy} {BUSY_CUE.text}
+          </li>
+        )}
       </ul>
       <div className="fp-meta">
         {doc && (
@@ -80,6 +90,7 @@ export function PanelHeader({ store, mock, children }: PanelHeaderProps) {
                   ? '⚠ collector serving old data'
                   : `updated ${age}s ago`}
         </span>
+        <PanelLegend />
         {children}
       </div>
     </header>

@@ -36,13 +36,34 @@ export const STATUS_VISUALS: Readonly<Record<DrawnStatus, StatusVisual>> = {
 /** docs/spec.md §7 worker state labels, in Korean: the panel's half of `WORKER_KIND_TABLE`'s labels. */
 export function workerStateLabel(
   worker: Pick<WorkerStatus, 'alive' | 'kind' | 'state'> &
-    Partial<Pick<WorkerStatus, 'heartbeat_stale' | 'maintenance'>>,
+    Partial<Pick<WorkerStatus, 'heartbeat_stale' | 'maintenance' | 'mode'>>,
 ): string {
   // Under maintenance a dead or odd worker is expected: say so rather than alarm.
   if (worker.maintenance) return MAINTENANCE_LABEL;
   // A stale heartbeat's state is only what the worker said before it stopped beating.
   if (worker.alive && worker.heartbeat_stale) return STALE_LABEL;
+  if (worker.alive && worker.kind === 'watcher') return watcherLabel(worker.mode ?? worker.state);
   return stateLabel(worker, 'ko');
+}
+
+/**
+ * The task-watcher's label by its heartbeat `mode` (else its state). `WORKER_KIND_TABLE` gives
+ * both watcher states `🟢 대기`, which hid that render work is paused for trading (issue #14);
+ * the bot's `/status` keeps the table's label.
+ */
+export const WATCHER_MODE_LABELS: Readonly<Record<string, string>> = {
+  trading: '💹 트레이딩 모드',
+  free: '🟢 대기 · free',
+};
+
+/** A mode is the worker's own free text: shown, but never longer than this. */
+const MODE_MAX_CHARS = 32;
+
+function watcherLabel(mode: string | null): string {
+  if (mode === null) return stateLabel({ alive: true, kind: 'watcher', state: null }, 'ko');
+  if (Object.hasOwn(WATCHER_MODE_LABELS, mode)) return WATCHER_MODE_LABELS[mode] as string;
+  const shown = mode.length > MODE_MAX_CHARS ? `${mode.slice(0, MODE_MAX_CHARS)}…` : mode;
+  return `🟢 대기 · ${shown}`;
 }
 
 /** The label of a worker under a maintenance window (`maintenance` in the document). */

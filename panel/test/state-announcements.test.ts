@@ -64,6 +64,8 @@ describe('live region announcements', () => {
     const doc = mockDocument('healthy', NOW);
     const fewer = { ...doc, workers: doc.workers.filter((w) => w.name !== 'task-watcher') };
     expect(describeChanges(snap(doc), snap(fewer))).toEqual(['task-watcher left the fleet.']);
-    expect(describeChanges(snap(fewer), snap(doc))).toEqual(['task-watcher appeared: 🟢 대기.']);
+    expect(describeChanges(snap(fewer), snap(doc))).toEqual([
+      'task-watcher appeared: 🟢 대기 · free.',
+    ]);
   });
 });

@@ -36,12 +36,25 @@ describe('status → visual mapping (docs/spec.md §7)', () => {
     [true, 'trader', 'market_open', '📈 장중'],
     [true, 'trader', 'market_closed', '🌙 휴장'],
     [true, 'render', 'idle', '🟢 대기'],
-    [true, 'watcher', 'trading', '🟢 대기'],
-    [true, 'watcher', 'free', '🟢 대기'],
+    // The watcher says what it is doing: its mode, else its state (not the table's 🟢 대기 for both).
+    [true, 'watcher', 'trading', '💹 트레이딩 모드'],
+    [true, 'watcher', 'free', '🟢 대기 · free'],
+    [true, 'watcher', null, '🟢 대기'],
+    [false, 'watcher', 'trading', '🔴 다운'],
     [true, 'render', null, '🟢 대기'],
     [true, 'render', 'something-new', '🟢 대기'],
   ] as const)('alive=%s %s state=%s is labelled %s', (alive, kind, state, label) => {
     expect(workerStateLabel({ alive, kind, state })).toBe(label);
+  });
+
+  it.each<[string, string | null, string | null, string]>([
+    ['mode over state', 'free', 'trading', '💹 트레이딩 모드'],
+    ['state without a mode', 'trading', null, '💹 트레이딩 모드'],
+    ['mode free', 'trading', 'free', '🟢 대기 · free'],
+    ['a mode of its own', 'free', 'lunch', '🟢 대기 · lunch'],
+    ['a long mode, cut', 'free', 'x'.repeat(40), `🟢 대기 · ${'x'.repeat(32)}…`],
+  ])('the task-watcher by its mode: %s', (_, state, mode, label) => {
+    expect(workerStateLabel({ alive: true, kind: 'watcher', state, mode })).toBe(label);
   });
 
   // Without colour, the pipe's shape and an icon still tell the statuses apart.

@@ -7,12 +7,15 @@ import { workerViews } from '../src/worker-views.js';
 
 afterEach(cleanup);
 
-function cardOf(patch: Record<string, unknown>) {
+function cardOf(patch: Record<string, unknown>, name = 'image-render') {
   const doc = mockDocument('healthy', new Date('2026-12-01T20:00:00Z'));
-  doc.workers = doc.workers.map((w) => (w.name === 'image-render' ? { ...w, ...patch } : w));
-  const view = workerViews({ doc } as Parameters<typeof workerViews>[0]).get('image-render');
-  if (!view) throw new Error('no image-render view');
-  return { view, ...render(<WorkerCard view={view} beatAgeS={200} />) };
+  doc.workers = doc.workers.map((w) => (w.name === name ? { ...w, ...patch } : w));
+  const view = workerViews({ doc } as Parameters<typeof workerViews>[0]).get(name);
+  if (!view) throw new Error(`no ${name} view`);
+  return {
+    view,
+    ...render(<WorkerCard view={view} beatAgeS={200} position={3} total={6} />),
+  };
 }
 
 describe('the 2D card tells stale and stuck apart from healthy', () => {
@@ -53,5 +56,64 @@ describe('the 2D card tells stale and stuck apart from healthy', () => {
     const { container } = cardOf({});
     expect(container.textContent).not.toContain(STALE_LABEL);
     expect(container.querySelector('.fp-card-stuck')).toBeNull();
+  });
+});
+
+describe('the 2D card says what each kind of worker is doing', () => {
+  it.each<[string, string, Record<string, unknown>, string, string | null, boolean]>([
+    [
+      'render busy',
+      'image-render',
+      { state: 'busy', processing: 2 },
+      '⚙️ 처리 중',
+      'busy · 2 in flight',
+      true,
+    ],
+    ['render idle', 'image-render', { state: 'idle' }, '🟢 대기', null, false],
+    ['render busy, dead', 'image-render', { state: 'busy', alive: false }, '🔴 다운', null, false],
+    [
+      'watcher trading',
+      'task-watcher',
+      { state: 'trading', mode: 'trading' },
+      '💹 트레이딩 모드',
+      'mode: trading · render work paused',
+      false,
+    ],
+    [
+      'watcher free',
+      'task-watcher',
+      { state: 'free', mode: 'free' },
+      '🟢 대기 · free',
+      'mode: free',
+      false,
+    ],
+    [
+      'trader open',
+      'ai_trade',
+      { state: 'market_open' },
+      '📈 장중',
+      'market open · trading',
+      false,
+    ],
+    ['trader closed', 'ai_trade', { state: 'market_closed' }, '🌙 휴장', 'market closed', false],
+  ])('%s', (_, name, patch, label, doing, busy) => {
+    const { container } = cardOf(patch, name);
+    const card = container.querySelector(`[data-worker="${name}"]`);
+    expect(card?.querySelector('.fp-card-state')?.textContent).toBe(label);
+    expect(card?.querySelector('.fp-card-doing')?.textContent ?? null).toBe(doing);
+    // Busy reads without colour: a chip with the icon and the word, and a data flag for the stripe.
+    expect(card?.getAttribute('data-busy')).toBe(busy ? 'true' : null);
+    expect(card?.querySelector('.fp-card-busy-chip')?.textContent ?? null).toBe(
+      busy ? '⚙ busy' : null,
+    );
+  });
+});
+
+describe('the 2D card as a list item', () => {
+  it('knows its place in the whole list', () => {
+    const card = cardOf({}).container.querySelector('[data-worker]');
+    expect(card?.getAttribute('role')).toBe('listitem');
+    expect(card?.getAttribute('aria-posinset')).toBe('3');
+    expect(card?.getAttribute('aria-setsize')).toBe('6');
   });
 });

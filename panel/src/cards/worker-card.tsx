@@ -1,5 +1,6 @@
 import { useWorkerSelect } from '../detail/worker-select.js';
 import {
+  BUSY_CUE,
   cardStatus,
   lastBeatText,
   STATUS_VISUALS,
@@ -12,6 +13,9 @@ export interface WorkerCardProps {
   view: WorkerView;
   /** Seconds since the last known beat, null when none was seen. */
   beatAgeS: number | null;
+  /** Its place in the whole list (1-based) and the list's length: the list renders only some cards. */
+  position: number;
+  total: number;
 }
 
 function pipeText(view: WorkerView): string {
@@ -21,20 +25,43 @@ function pipeText(view: WorkerView): string {
     : 'NAS → Redis bus → worker';
 }
 
+/** What the worker is doing beyond its label, for the kinds whose figures say little. */
+function doingText(view: WorkerView): string | null {
+  const { worker } = view;
+  if (!worker.alive) return null;
+  if (worker.kind === 'watcher')
+    return `mode: ${worker.mode ?? worker.state ?? 'unknown'}${worker.state === 'trading' ? ' · render work paused' : ''}`;
+  if (worker.kind === 'trader')
+    return worker.state === 'market_open'
+      ? 'market open · trading'
+      : worker.state === 'market_closed'
+        ? 'market closed'
+        : null;
+  if (view.busy) return `${BUSY_CUE.text} · ${worker.processing} in flight`;
+  return null;
+}
+
 /** One worker in the 2D view: name, state label, queue depth, dead letters, last beat age. */
-export function WorkerCard({ view, beatAgeS }: WorkerCardProps) {
+export function WorkerCard({ view, beatAgeS, position, total }: WorkerCardProps) {
   const { worker, status } = view;
   const visual = STATUS_VISUALS[status];
+  const doing = doingText(view);
   const select = useWorkerSelect();
   return (
-    <li
-      className={`fp-card fp-status-${status}`}
+    // A div, not an li: the virtualised list wraps each row of cards in a positioned box.
+    // biome-ignore lint/a11y/useSemanticElements: see above
+    <div
+      role="listitem"
+      aria-posinset={position}
+      aria-setsize={total}
+      className={`fp-card fp-status-${status}${view.busy ? ' fp-card-busy' : ''}`}
       data-worker={worker.name}
       data-status={cardStatus(worker, view.link)}
+      data-busy={view.busy ? 'true' : undefined}
       style={{ '--fp-status': visual.color } as React.CSSProperties}
     >
       <div className="fp-card-head">
-        <span className="fp-card-icon" aria-hidden="true">
+        <span className="fp-card-icon" role="img" aria-label={visual.text} title={visual.text}>
           {visual.icon}
         </span>
         <h2 className="fp-card-name">
@@ -53,29 +80,38 @@ export function WorkerCard({ view, beatAgeS }: WorkerCardProps) {
             worker.name
           )}
         </h2>
+        {view.busy && (
+          <span className="fp-card-busy-chip" title="busy: working a job now">
+            <span aria-hidden="true">{BUSY_CUE.icon}</span> {BUSY_CUE.text}
+          </span>
+        )}
         <span className="fp-card-kind">{worker.kind}</span>
       </div>
       <p className="fp-card-state">{workerStateLabel(worker)}</p>
+      {doing && <p className="fp-card-doing">{doing}</p>}
       <dl className="fp-card-figures">
-        <div>
+        <div title="jobs waiting in its queue">
           <dt>queue</dt>
           <dd>{worker.queue === null ? '—' : worker.queue_depth}</dd>
         </div>
-        <div className={worker.dead_letter > 0 ? 'fp-figure-bad' : undefined}>
+        <div
+          className={worker.dead_letter > 0 ? 'fp-figure-bad' : undefined}
+          title="dead letters (DL): failed jobs kept for a person to look at"
+        >
           <dt>dead letters</dt>
           <dd>
             {worker.dead_letter > 0 && <span aria-hidden="true">❌ </span>}
             {worker.queue === null ? '—' : worker.dead_letter}
           </dd>
         </div>
-        <div>
+        <div title="seconds since its last heartbeat">
           <dt>last beat</dt>
           <dd>{beatAgeS === null ? 'never' : `${beatAgeS}s`}</dd>
         </div>
       </dl>
       <p className="fp-card-pipe">
         <span className="fp-card-pipe-status">
-          {visual.icon} {visual.text}
+          <span aria-hidden="true">{visual.icon}</span> {visual.text}
         </span>
         <span>{pipeText(view)}</span>
       </p>
@@ -91,6 +127,6 @@ export function WorkerCard({ view, beatAgeS }: WorkerCardProps) {
       {worker.heartbeat_error && (
         <p className="fp-card-warning">heartbeat unreadable: {worker.heartbeat_error}</p>
       )}
-    </li>
+    </div>
   );
 }

@@ -55,6 +55,14 @@ const VIEWPORTS: {
   },
   { name: '320 px wide', query: '?mock=down&view=2d', width: 320, height: 640, last: 'ai_trade' },
   {
+    name: 'a phone, a thousand workers',
+    query: '?mock=fleet-1000',
+    width: 390,
+    height: 844,
+    device: PHONE,
+    last: 'render-1000',
+  },
+  {
     name: '320 px wide, fifty workers',
     query: '?mock=fleet-50&view=2d',
     width: 320,

@@ -45,8 +45,9 @@ async function open(
 const text = (page: Page, selector: string) => page.locator(selector).allInnerTexts();
 
 /** What tells each state apart: in the pixels of the canvas, and in the DOM over it. */
+// fleet-1000 is the 2D view's (card-virtual.test.ts); the 3D view draws up to 500.
 const STATES: Record<
-  MockState,
+  Exclude<MockState, 'fleet-1000'>,
   { pixels: (c: ColourCounts) => void; dom: (page: Page) => Promise<void>; workers?: number }
 > = {
   healthy: {
@@ -156,7 +157,7 @@ const STATES: Record<
 };
 
 describe('the built panel in Chromium (WebGL via SwiftShader)', () => {
-  it.each(Object.keys(STATES) as MockState[])(
+  it.each(Object.keys(STATES) as (keyof typeof STATES)[])(
     'draws ?mock=%s and tells it apart',
     async (state) => {
       const { page, errors } = await open(state, '&view=3d');

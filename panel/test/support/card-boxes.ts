@@ -56,12 +56,23 @@ export async function scrollToLastCard(
     list.scrollTop = list.scrollHeight;
     return overflows;
   });
-  // The list may render more cards for the new position on the next frames.
-  await page.waitForFunction(() => {
-    const list = document.querySelector('.fp-cards');
-    return list !== null && Math.ceil(list.scrollTop + list.clientHeight) >= list.scrollHeight - 1;
-  });
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+  // The list renders and measures the rows it reaches, which may move its end: follow the end
+  // until it stays put for a poll.
+  await page.waitForFunction(
+    () => {
+      const list = document.querySelector('.fp-cards');
+      if (!list) return false;
+      const seen = list.getAttribute('data-test-end');
+      list.scrollTop = list.scrollHeight;
+      list.setAttribute('data-test-end', String(list.scrollHeight));
+      return (
+        seen === String(list.scrollHeight) &&
+        Math.ceil(list.scrollTop + list.clientHeight) >= list.scrollHeight - 1
+      );
+    },
+    undefined,
+    { polling: 100 },
+  );
   return page
     .$eval('.fp-cards', (list) => {
       const cards = [...list.querySelectorAll('.fp-card[data-worker]')];
