@@ -60,6 +60,7 @@ export function WorkerCard({ view, beatAgeS, position, total }: WorkerCardProps)
       data-busy={view.busy ? 'true' : undefined}
       style={{ '--fp-status': visual.color } as React.CSSProperties}
     >
+      {view.busy && <span className="fp-card-busy-bar" aria-hidden="true" />}
       <div className="fp-card-head">
         <span className="fp-card-icon" role="img" aria-label={visual.text} title={visual.text}>
           {visual.icon}

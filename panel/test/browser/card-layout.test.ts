@@ -1,7 +1,9 @@
 // @vitest-environment node
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST_DIR } from '../support/build-panel.js';
+import { DIST_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
 import { clippedCardContent, scrollToLastCard } from '../support/card-boxes.js';
 import { launchChromium } from '../support/chromium.js';
 import { watchProblems } from '../support/panel-page.js';
@@ -11,6 +13,7 @@ let server: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   server = await StaticServer.start(DIST_DIR);
   browser = await launchChromium(false);
 });
@@ -30,6 +33,8 @@ const VIEWPORTS: {
   height: number;
   device?: BrowserContextOptions;
   last: string;
+  /** Saved for the README. */
+  screenshot?: string;
 }[] = [
   {
     name: 'a phone',
@@ -38,6 +43,7 @@ const VIEWPORTS: {
     height: 844,
     device: PHONE,
     last: 'ai_trade',
+    screenshot: 'cards-phone.png',
   },
   {
     name: 'a short window',
@@ -75,7 +81,7 @@ const VIEWPORTS: {
 describe('the 2D cards at any viewport from 320 px wide', () => {
   it.each(VIEWPORTS)(
     'show all their content and scroll to the last card: $name ($width×$height $query)',
-    async ({ query, width, height, device, last }) => {
+    async ({ query, width, height, device, last, screenshot }) => {
       const context = await browser.newContext({ viewport: { width, height }, ...device });
       const page = await context.newPage();
       const problems = watchProblems(page);
@@ -84,6 +90,7 @@ describe('the 2D cards at any viewport from 320 px wide', () => {
         await page.waitForSelector('.fp-card[data-worker]');
         expect(await page.getAttribute('.fleet-panel', 'data-view')).toBe('2d');
         expect(await clippedCardContent(page)).toEqual([]);
+        if (screenshot) await page.screenshot({ path: join(SCREENSHOT_DIR, screenshot) });
         // The page itself does not scroll sideways or down: the list does.
         const page_ = await page.evaluate(() => ({
           wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -99,4 +106,31 @@ describe('the 2D cards at any viewport from 320 px wide', () => {
       }
     },
   );
+});
+
+describe('the legend', () => {
+  it('opens from the header, explains the abbreviations, and closes with Escape', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    try {
+      await page.goto(`${server.url}/infra/?mock=degraded&view=2d`);
+      const toggle = page.getByRole('button', { name: 'Legend' });
+      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      expect(await page.getByRole('region', { name: 'Legend' }).count()).toBe(0);
+      await toggle.click();
+      expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+      const legend = page.getByRole('region', { name: 'Legend' });
+      for (const sign of ['DL N / ❌ N', '⚙ N', '⚙ busy', '⚠', '⏸'])
+        expect(await legend.locator(`[data-legend="${sign}"]`).count(), sign).toBe(1);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'cards-legend.png') });
+      await page.keyboard.press('Escape');
+      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      expect(await legend.isVisible()).toBe(false);
+      // The cards' figures explain themselves too.
+      expect(
+        await page.getAttribute('[data-worker="insta-render"] .fp-figure-bad', 'title'),
+      ).toContain('dead letters');
+    } finally {
+      await page.close();
+    }
+  });
 });

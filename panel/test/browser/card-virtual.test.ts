@@ -1,8 +1,10 @@
 // @vitest-environment node
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUGE_FLEET_SIZE } from '../../src/mock-documents.js';
-import { DIST_DIR } from '../support/build-panel.js';
+import { DIST_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
 import { clippedCardContent, scrollToLastCard } from '../support/card-boxes.js';
 import { launchChromium } from '../support/chromium.js';
 import { watchProblems } from '../support/panel-page.js';
@@ -12,6 +14,7 @@ let server: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   server = await StaticServer.start(DIST_DIR);
   browser = await launchChromium(false);
 });

@@ -11,7 +11,7 @@ export interface Clipped {
  * Every rendered card's content, checked in the page: no box inside a card scrolls or is cut
  * (scrollHeight/scrollWidth over clientHeight/clientWidth), and every text's box lies within its
  * card's box. Cards the list has scrolled out of sight are still checked: clipping is about the
- * card, not the viewport.
+ * card, not the viewport. Decoration (`aria-hidden`) is not content.
  */
 export async function clippedCardContent(page: Page): Promise<Clipped[]> {
   return page.$$eval('.fp-card[data-worker]', (cards) => {
@@ -22,6 +22,8 @@ export async function clippedCardContent(page: Page): Promise<Clipped[]> {
       for (const element of [card, ...card.querySelectorAll('*')]) {
         // Inline boxes have no client size; their text is checked below.
         if (element.clientHeight === 0 && element.clientWidth === 0) continue;
+        // Decoration (the busy light sweeping inside its bar) may move past its own box.
+        if (element.closest('[aria-hidden="true"]')) continue;
         const tall = element.scrollHeight - element.clientHeight;
         const wide = element.scrollWidth - element.clientWidth;
         const name = `${element.tagName.toLowerCase()}.${element.className}`;
