@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The page functions below run in Chromium, so this file also sees the DOM types.
 /**
  * The 2D card list in Chromium: how long the first cards take, and frame times while idle and
  * while scrolling, at 6, 50 and 1,000 workers (`?mock=`, no network). Measured, never asserted:
