@@ -52,8 +52,11 @@ describe('1,000 workers in the 2D view', () => {
         expect(await page.getAttribute('.fp-card[data-worker]', 'aria-setsize')).toBe(
           String(HUGE_FLEET_SIZE),
         );
-        // The header still counts the whole fleet.
+        // The header still counts the whole fleet, busy ones too.
         expect(await page.locator('[data-summary="down"]').innerText()).toContain('10 down');
+        expect(await page.locator('[data-summary="busy"]').innerText()).toMatch(/⚙ \d{3} busy/);
+        if (viewport.width === 1440)
+          await page.screenshot({ path: join(SCREENSHOT_DIR, 'cards-fleet-1000.png') });
         expect(await scrollToLastCard(page)).toEqual({
           scrollable: true,
           last: 'render-1000',
