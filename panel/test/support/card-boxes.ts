@@ -67,8 +67,11 @@ export async function scrollToLastCard(
       const seen = list.getAttribute('data-test-end');
       list.scrollTop = list.scrollHeight;
       list.setAttribute('data-test-end', String(list.scrollHeight));
+      const cards = list.querySelectorAll('.fp-card[data-worker]');
+      const last = cards[cards.length - 1];
       return (
         seen === String(list.scrollHeight) &&
+        last?.getAttribute('aria-posinset') === last?.getAttribute('aria-setsize') &&
         Math.ceil(list.scrollTop + list.clientHeight) >= list.scrollHeight - 1
       );
     },
