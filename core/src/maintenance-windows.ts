@@ -35,7 +35,7 @@ export function scheduledPeriods(spec: MaintenanceSpec, from: number, to: number
 }
 
 /** Overlapping or touching periods become one. */
-function mergePeriods(periods: readonly Period[]): Period[] {
+export function mergePeriods(periods: readonly Period[]): Period[] {
   const sorted = [...periods].sort((a, b) => a.start - b.start);
   const merged: Period[] = [];
   for (const period of sorted) {
