@@ -69,6 +69,8 @@ const STATE_FORMAT = 2;
 const SENT_ALERT_TTL_S = 30 * 86_400;
 /** How many outbox entries one claim looks at (the oldest per chat go first). */
 const CLAIM_SCAN_LIMIT = 200;
+/** How long a once-only message's mark is kept (longer than any schedule's period). */
+const SENT_MARK_MS = 30 * 86_400_000;
 /** Messages Telegram refused for good are kept this deep for inspection. */
 const FAILED_KEEP = 100;
 
@@ -98,6 +100,22 @@ for i = 8, last do
   redis.call('ZADD', KEYS[2], id, id)
 end
 if KEYS[5] ~= '' and #ARGV > last then append_history(KEYS[5], ARGV[6], ARGV[7], last + 1, #ARGV) end
+return 1
+`,
+};
+
+// Queues the messages only if the mark is new, and sets it: a scheduled message (the weekly
+// report) goes out once whichever replica, and however many times, it is attempted.
+const ENQUEUE_ONCE = {
+  numberOfKeys: 4,
+  lua: `
+if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+${RESTORE_SEQUENCE('KEYS[1]', 'KEYS[3]')}
+for i = 2, #ARGV do
+  local id = redis.call('INCR', KEYS[3])
+  redis.call('HSET', KEYS[2], id, ARGV[i])
+  redis.call('ZADD', KEYS[1], id, id)
+end
 return 1
 `,
 };
@@ -241,6 +259,7 @@ return {1, ARGV[2]}
 const SCRIPTS = {
   alertingCommit: COMMIT,
   alertingEnqueue: ENQUEUE,
+  alertingEnqueueOnce: ENQUEUE_ONCE,
   alertingClaim: CLAIM,
   alertingAcknowledge: ACKNOWLEDGE,
   alertingReschedule: RESCHEDULE,
@@ -268,6 +287,14 @@ declare module 'ioredis' {
       queue: string,
       messages: string,
       sequence: string,
+      ...payloads: string[]
+    ): Result<number, Context>;
+    alertingEnqueueOnce(
+      queue: string,
+      messages: string,
+      sequence: string,
+      mark: string,
+      markMs: number,
       ...payloads: string[]
     ): Result<number, Context>;
     alertingClaim(
@@ -359,6 +386,7 @@ export class AlertStore {
       alertMessage: (chatId: string, messageId: number) =>
         `${prefix}incidents:message:${chatId}:${messageId}`,
       incidentMessages: (id: string) => `${prefix}incidents:messages:${id}`,
+      sent: (mark: string) => `${prefix}sent:${mark}`,
     };
   }
 
@@ -416,6 +444,27 @@ export class AlertStore {
       this.keys.sequence,
       ...messages.map((message) => JSON.stringify(message)),
     );
+  }
+
+  /** Whether the message marked `mark` was queued (see {@link AlertStore.enqueueOnce}). */
+  async wasSent(mark: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.sent(mark))) === 1;
+  }
+
+  /**
+   * Queues the messages unless `mark` was queued before (remembered for 30 days); true when
+   * this call queued them.
+   */
+  async enqueueOnce(mark: string, messages: readonly OutboxMessage[]): Promise<boolean> {
+    const result = await this.redis.alertingEnqueueOnce(
+      this.keys.queue,
+      this.keys.messages,
+      this.keys.sequence,
+      this.keys.sent(mark),
+      SENT_MARK_MS,
+      ...messages.map((message) => JSON.stringify(message)),
+    );
+    return result === 1;
   }
 
   /** Claims the next message that may be sent now, for `claimMs`; null when none is due. */

@@ -15,6 +15,8 @@ const COMMAND_LABELS: Record<BotCommand['name'] | 'ignored', true> = {
   usage: true,
   dl: true,
   maintenance: true,
+  history: true,
+  report: true,
   ignored: true,
 };
 const CHECK_RESULTS = ['ok', 'redis_down', 'error'] as const;

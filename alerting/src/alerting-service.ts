@@ -21,7 +21,9 @@ import { CommandPoller } from './command-poller.js';
 import { type AlertingConfig, DEFAULTS } from './config.js';
 import { DeadLetterBot } from './dead-letters/dead-letter-bot.js';
 import { DeadLetterStore } from './dead-letters/dead-letter-store.js';
+import { HistoryBot } from './history/history-bot.js';
 import { HistoryStream } from './history/history-stream.js';
+import { WeeklyDigest } from './history/weekly-digest.js';
 import { closeServer, serverPort, startHttpServer } from './http-server.js';
 import { LeaderLease } from './leader-lease.js';
 import { MaintenanceBot } from './maintenance-bot.js';
@@ -29,7 +31,7 @@ import { MaintenanceStore } from './maintenance-store.js';
 import type { RenderedMessage } from './messages.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
 import { PushPinger } from './push-pinger.js';
-import { createScrubber } from './scrub.js';
+import { createScrubber, describeError } from './scrub.js';
 import { TelegramAuthWatch } from './telegram-auth-watch.js';
 import { LogOnlySender, type MessageSender, TelegramSender } from './telegram-sender.js';
 
@@ -192,8 +194,35 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     }
   };
   let poller: CommandPoller | undefined;
+  const historyBot = new HistoryBot({
+    history,
+    fleet,
+    lang: settings.lang,
+    timeZone: settings.timeZone,
+    now,
+  });
+  const digest = settings.weeklyReport
+    ? new WeeklyDigest({
+        schedule: settings.weeklyReportCron,
+        timeZone: settings.timeZone,
+        store,
+        bot: historyBot,
+        chatIds,
+        now,
+        logger,
+      })
+    : null;
   const checkLoop = new CheckLoop({
-    check: () => checker.check(),
+    check: async () => {
+      const outcome = await checker.check();
+      // After the check, so that the digest counts what it just found; never fails the check.
+      await digest?.tick().then(
+        (queued) => queued && outbox.wake(),
+        (error: unknown) =>
+          logger.warn({ error: describeError(error, scrub) }, 'weekly report failed'),
+      );
+      return outcome;
+    },
     isActing: () => lease.isActing,
     intervalMs: settings.intervalS * 1000,
     redisConfirmMs: settings.redisConfirmS * 1000,
@@ -254,6 +283,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
               logger,
               wakeChecks: () => checkLoop.wake(),
             }),
+            history: historyBot,
             deadLetters: new DeadLetterBot({
               api,
               store: deadLetters,

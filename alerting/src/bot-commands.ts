@@ -26,6 +26,9 @@ export type BotCommand =
       reason: string | null;
     }
   | { name: 'maintenance'; action: 'end'; selector: string }
+  /** `/history <worker>`, `/report [7d|30d]` (answered by history/history-bot.ts). */
+  | { name: 'history'; args: string[] }
+  | { name: 'report'; args: string[] }
   /** A known command with bad arguments: answer with its usage. */
   | { name: 'usage'; command: UsageTopic };
 
@@ -81,6 +84,10 @@ export function parseCommand(text: string, botUsername: string | null): BotComma
       return { name: 'dl', args };
     case 'maintenance':
       return parseMaintenance(args);
+    case 'history':
+      return { name: 'history', args };
+    case 'report':
+      return { name: 'report', args };
     default:
       return null;
   }
@@ -115,6 +122,8 @@ const REPLIES = {
       '/unsilence &lt;워커|all&gt; — 알림 다시 켜기',
       '/dl &lt;워커&gt; — dead-letter 보기 · 재시도 (/dl log — 작업 기록)',
       '/maintenance &lt;워커|호스트|all&gt; &lt;기간&gt; [사유] — 점검 (알림 없음); /maintenance — 목록; /maintenance end &lt;번호|대상&gt; — 끝내기',
+      '/history &lt;워커&gt; — 최근 기록',
+      '/report [7d|30d] — 가동률 리포트',
     ],
     omitted: (count: number) => `… 외 ${count}줄`,
   },
@@ -147,6 +156,8 @@ const REPLIES = {
       '/unsilence &lt;worker|all&gt; — unmute',
       '/dl &lt;worker&gt; — dead letters: see, requeue (/dl log — actions)',
       '/maintenance &lt;worker|host|all&gt; &lt;duration&gt; [reason] — maintenance (no alerts); /maintenance — list; /maintenance end &lt;number|target&gt; — end it',
+      '/history &lt;worker&gt; — recent events',
+      '/report [7d|30d] — reliability report',
     ],
     omitted: (count: number) => `… ${count} more lines`,
   },

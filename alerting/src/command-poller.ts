@@ -21,6 +21,7 @@ import {
   renderUsage,
 } from './bot-commands.js';
 import type { DeadLetterBot } from './dead-letters/dead-letter-bot.js';
+import type { HistoryBot } from './history/history-bot.js';
 import type { Lang } from './lang.js';
 import type { MaintenanceBot } from './maintenance-bot.js';
 import type { RenderedMessage } from './messages.js';
@@ -60,6 +61,8 @@ export interface CommandPollerOptions {
   alertButtons: AlertButtonBot;
   /** Answers `/maintenance`. */
   maintenance: MaintenanceBot;
+  /** Answers `/history` and `/report`. */
+  history: HistoryBot;
 }
 
 /**
@@ -173,6 +176,12 @@ export class CommandPoller {
         await this.options.reply(chatId, await this.options.maintenance.answer(command, origin));
         return;
       }
+      if (command.name === 'history' || command.name === 'report') {
+        for (const part of await this.options.history.command(command.name, command.args)) {
+          await this.options.reply(String(message.chat.id), part);
+        }
+        return;
+      }
       await this.options.reply(String(message.chat.id), await this.execute(command));
     } catch (error) {
       logger.error(
@@ -202,7 +211,10 @@ export class CommandPoller {
   }
 
   private async execute(
-    command: Exclude<NonNullable<ReturnType<typeof parseCommand>>, { name: 'dl' | 'maintenance' }>,
+    command: Exclude<
+      NonNullable<ReturnType<typeof parseCommand>>,
+      { name: 'dl' | 'maintenance' | 'history' | 'report' }
+    >,
   ): Promise<RenderedMessage> {
     const { store, lang, now, workers } = this.options;
     switch (command.name) {

@@ -19,6 +19,7 @@ import {
   settingsCommand,
 } from '@fleet/core';
 import { InvalidArgumentError } from 'commander';
+import { Cron } from 'croner';
 import { LANGS } from './lang.js';
 
 export { ConfigError } from '@fleet/core';
@@ -111,6 +112,22 @@ function timeZone(value: string): string {
   return value;
 }
 
+function onOff(value: string): boolean {
+  const lower = value.trim().toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(lower)) return true;
+  if (['off', 'false', '0', 'no'].includes(lower)) return false;
+  throw new InvalidArgumentError('expected on or off.');
+}
+
+function cronPattern(value: string): string {
+  try {
+    new Cron(value, { paused: true });
+  } catch (error) {
+    throw new InvalidArgumentError(`not a cron pattern: ${(error as Error).message}`);
+  }
+  return value;
+}
+
 /** Every setting of the alerting service: the one place each is declared. */
 export const SETTINGS = {
   redisUrl: setting({
@@ -192,7 +209,7 @@ export const SETTINGS = {
     env: 'ALERT_TIME_ZONE',
     default: DEFAULT_MAINTENANCE_TZ,
     parse: timeZone,
-    help: 'IANA time zone of clock times in messages (when a maintenance window ends)',
+    help: 'IANA time zone of clock times in messages (a maintenance window\'s end, `/history`, `/report`) and of `ALERT_WEEKLY_REPORT_CRON`',
   }),
   intervalS: setting({
     flag: '--interval-s <seconds>',
@@ -284,6 +301,20 @@ export const SETTINGS = {
     default: 90,
     parse: integer(1, 3650),
     help: 'days of transitions kept in the history stream (`/history`, `/report`)',
+  }),
+  weeklyReport: setting({
+    flag: '--weekly-report <on|off>',
+    env: 'ALERT_WEEKLY_REPORT',
+    default: false,
+    parse: onOff,
+    help: 'send the `/report 7d` digest to the chats every week (off by default: turning it on is the choice of whoever reads the chats)',
+  }),
+  weeklyReportCron: setting({
+    flag: '--weekly-report-cron <pattern>',
+    env: 'ALERT_WEEKLY_REPORT_CRON',
+    default: '0 9 * * 1',
+    parse: cronPattern,
+    help: 'when the weekly digest goes out (cron, in `ALERT_TIME_ZONE`): Mondays 09:00',
   }),
   historyMaxEvents: setting({
     flag: '--history-max-events <count>',

@@ -33,6 +33,8 @@ const VARIABLES = [
   'ALERT_LEASE_S',
   'ALERT_KEY_PREFIX',
   'ALERT_HISTORY_RETENTION_DAYS',
+  'ALERT_WEEKLY_REPORT',
+  'ALERT_WEEKLY_REPORT_CRON',
   'ALERT_HISTORY_MAX_EVENTS',
   'LOG_LEVEL',
 ];
@@ -76,6 +78,8 @@ describe('loadConfig', () => {
       leaseS: DEFAULTS.leaseS,
       keyPrefix: 'fleet-alerting:',
       historyRetentionDays: 90,
+      weeklyReport: false,
+      weeklyReportCron: '0 9 * * 1',
       historyMaxEvents: 100_000,
       heartbeatStaleAfterS: 135,
       jobStuckAfterS: 1800,

@@ -2,12 +2,7 @@ import { type Fleet, maintenancePeriods } from '@fleet/core';
 import type { Lang } from '../lang.js';
 import type { RenderedMessage } from '../messages.js';
 import type { HistoryStream } from './history-stream.js';
-import {
-  HISTORY_SHOWN,
-  renderHistory,
-  renderHistoryUsage,
-  renderReport,
-} from './history-view.js';
+import { HISTORY_SHOWN, renderHistory, renderHistoryUsage, renderReport } from './history-view.js';
 import { type ReliabilityReport, reliabilityReport } from './reliability-report.js';
 
 /** The periods `/report` offers, in days. */
