@@ -209,7 +209,7 @@ export const SETTINGS = {
     env: 'ALERT_TIME_ZONE',
     default: DEFAULT_MAINTENANCE_TZ,
     parse: timeZone,
-    help: 'IANA time zone of clock times in messages (a maintenance window\'s end, `/history`, `/report`) and of `ALERT_WEEKLY_REPORT_CRON`',
+    help: "IANA time zone of clock times in messages (a maintenance window's end, `/history`, `/report`) and of `ALERT_WEEKLY_REPORT_CRON`",
   }),
   intervalS: setting({
     flag: '--interval-s <seconds>',
