@@ -1,6 +1,6 @@
 import type { Redis, Result } from 'ioredis';
 import type { AlertState, PressRecord } from './alert-state.js';
-import { APPEND_HISTORY_LUA, type HistoryBatch } from './history/history-stream.js';
+import { APPEND_HISTORY_LUA, type HistoryBatch, historyKey } from './history/history-stream.js';
 import type { Keyboard } from './inline-keyboard.js';
 import type { RenderedMessage } from './messages.js';
 import type { Silences } from './silences.js';
@@ -99,7 +99,7 @@ for i = 8, last do
   redis.call('HSET', KEYS[3], id, ARGV[i])
   redis.call('ZADD', KEYS[2], id, id)
 end
-if KEYS[5] ~= '' and #ARGV > last then append_history(KEYS[5], ARGV[6], ARGV[7], last + 1, #ARGV) end
+if #ARGV > last then append_history(KEYS[5], ARGV[6], ARGV[7], last + 1, #ARGV) end
 return 1
 `,
 };
@@ -387,6 +387,7 @@ export class AlertStore {
         `${prefix}incidents:message:${chatId}:${messageId}`,
       incidentMessages: (id: string) => `${prefix}incidents:messages:${id}`,
       sent: (mark: string) => `${prefix}sent:${mark}`,
+      history: historyKey(prefix),
     };
   }
 
@@ -422,7 +423,8 @@ export class AlertStore {
       queue,
       bodies,
       sequence,
-      history?.key ?? '',
+      // Always a real key of ours (never ''): the least-privilege ACL allows no other.
+      history?.key ?? this.keys.history,
       String(expectedRev),
       String(next.rev),
       STATE_FORMAT,

@@ -49,7 +49,7 @@ end
 const APPEND = {
   numberOfKeys: 2,
   lua: `${APPEND_HISTORY_LUA}
-if KEYS[2] ~= '' then
+if tonumber(ARGV[3]) > 0 then
   if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then return 0 end
 end
 append_history(KEYS[1], ARGV[1], ARGV[2], 4, #ARGV)
@@ -139,13 +139,15 @@ export class HistoryStream {
     const list = Array.isArray(events) ? events : [events as HistoryEvent];
     if (list.length === 0) return false;
     const { key, minId, maxLength, args } = this.batch(list);
-    const once = options.onceId === undefined ? '' : `${this.oncePrefix}${options.onceId}`;
+    // Without an id no mark is set (TTL 0), but the key is still one of ours: the
+    // least-privilege ACL refuses any other, '' included.
+    const once = `${this.oncePrefix}${options.onceId ?? ''}`;
     const result = await this.redis.historyAppend(
       key,
       once,
       minId,
       maxLength,
-      this.retention.retentionMs,
+      options.onceId === undefined ? 0 : this.retention.retentionMs,
       ...args,
     );
     return result === 1;
