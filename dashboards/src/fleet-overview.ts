@@ -398,6 +398,48 @@ function annotations(): AnnotationQueryBuilder[] {
   ];
 }
 
+/**
+ * Availability over the same periods as the bot's `/report` (7 and 30 days), from Prometheus's
+ * samples: the share of scrapes that found the worker up. How this can differ from `/report` is
+ * in the README ("Availability: Grafana and /report").
+ */
+function availabilityPanels(): cog.Builder<Panel>[] {
+  const colorText = { id: 'custom.cellOptions', value: { type: 'color-text' } };
+  const uptime = (range: string) =>
+    `100 * max by (worker) (avg_over_time(fleet_worker_up{${W}}[${range}]))`;
+  return [
+    new TablePanel()
+      .title('Availability (7 and 30 days)')
+      .description(
+        'Per worker: % of scrapes that found it up over the last 7 and 30 days, maintenance ' +
+          "included. The bot's /report 7d and /report 30d compute the same periods from the " +
+          "alerting service's history, maintenance left out (the README says how the two differ).",
+      )
+      .datasource(DATASOURCE)
+      .withTarget(instantTable(uptime('7d'), 'd7'))
+      .withTarget(instantTable(uptime('30d'), 'd30'))
+      .withTransformation({ id: 'merge', options: {} })
+      .withTransformation({
+        id: 'organize',
+        options: {
+          excludeByName: { Time: true },
+          indexByName: { worker: 0, 'Value #d7': 1, 'Value #d30': 2 },
+          renameByName: {
+            'Value #d7': '7 days',
+            'Value #d30': '30 days',
+          },
+        },
+      })
+      .unit('percent')
+      .decimals(2)
+      .thresholds(steps([null, COLOR.down], [99, COLOR.degraded], [99.9, COLOR.healthy]))
+      .overrideByName('7 days', [colorText])
+      .overrideByName('30 days', [colorText])
+      .span(24)
+      .height(8),
+  ];
+}
+
 /** The fleet overview dashboard (uid `fleet-overview`), the Grafana home page of the stack. */
 export function buildFleetOverview(): Dashboard {
   const builder = new DashboardBuilder('Fleet overview')
@@ -434,6 +476,7 @@ export function buildFleetOverview(): Dashboard {
     ['Fleet now', overviewPanels()],
     ['Topology', topologyPanels()],
     ['Liveness', livenessPanels()],
+    ['Availability', availabilityPanels()],
     ['Queues', queuePanels()],
     ['Jobs', jobPanels()],
     ['Collector and Redis', collectorPanels()],
