@@ -46,7 +46,9 @@ async function expectDetail(page: Page, worker: string) {
     document.querySelector('dialog[open]')?.matches(':modal'),
   );
   expect(accessible).toBe(true);
-  // The state bar, the list of changes, three charts with a line each, the heartbeat fields.
+  // The state bar, the list of changes, three charts with a line each, the heartbeat fields;
+  // the history arrives after the dialog opens (fetched, or the mock's), so wait for it first.
+  await dialog(page).locator('.fp-timeline [data-run]').first().waitFor({ timeout: 15_000 });
   expect(await dialog(page).locator('.fp-timeline [data-run]').count()).toBeGreaterThan(0);
   expect(await dialog(page).locator('.fp-detail-changes li').count()).toBeGreaterThan(1);
   expect(await dialog(page).locator('.fp-spark svg path').count()).toBe(3);
