@@ -37,6 +37,13 @@ function ago(isoTime: string | null, nowMs: number): string {
  * down periods, queue charts, dead letters, last job and heartbeat. Escape or the close button
  * closes it and focus goes back where it was.
  */
+/** The three charts of the detail, one per series of the history. */
+const SPARKLINES = [
+  { label: 'queue depth', field: 'queue_depth', color: '#38bdf8' },
+  { label: 'dead letters', field: 'dead_letter', color: '#f87171' },
+  { label: 'in flight', field: 'processing', color: '#a3e635' },
+] as const;
+
 export function WorkerDetail({ worker, store, endpoint, mock, onClose }: WorkerDetailProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -166,30 +173,17 @@ function HistoryView({
         </p>
       </section>
       <section aria-label="Queue over the last hour" className="fp-detail-section fp-detail-charts">
-        <Sparkline
-          label="queue depth"
-          times={series.at_ms}
-          values={series.queue_depth}
-          fromMs={fromMs}
-          toMs={nowMs}
-          color="#38bdf8"
-        />
-        <Sparkline
-          label="dead letters"
-          times={series.at_ms}
-          values={series.dead_letter}
-          fromMs={fromMs}
-          toMs={nowMs}
-          color="#f87171"
-        />
-        <Sparkline
-          label="in flight"
-          times={series.at_ms}
-          values={series.processing}
-          fromMs={fromMs}
-          toMs={nowMs}
-          color="#a3e635"
-        />
+        {SPARKLINES.map(({ label, field, color }) => (
+          <Sparkline
+            key={field}
+            label={label}
+            times={series.at_ms}
+            values={series[field]}
+            fromMs={fromMs}
+            toMs={nowMs}
+            color={color}
+          />
+        ))}
       </section>
       <section aria-label="Details" className="fp-detail-section">
         <dl className="fp-detail-facts">
