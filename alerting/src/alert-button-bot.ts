@@ -20,6 +20,7 @@ import { markup } from './inline-keyboard.js';
 import type { Lang } from './lang.js';
 import { acknowledgedLine, clockTime, pressedBy } from './messages.js';
 import { describeError, type Scrubber } from './scrub.js';
+import { isAllowedUser } from './telegram-users.js';
 
 /** Last history entries "details" shows. */
 const DETAILS_HISTORY = 5;
@@ -102,7 +103,7 @@ export class AlertButtonBot {
         await finish('expired', '', t.answers.over);
         return true;
       }
-      if (!this.options.allowedUserIds?.includes(actor.userId)) {
+      if (!isAllowedUser(this.options.allowedUserIds, query.from)) {
         logger.warn(
           { userId: actor.userId, user: actor.userName, action, worker: incident.worker },
           'refused an alert button press from a user who is not allowed',

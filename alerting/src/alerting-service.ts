@@ -32,6 +32,7 @@ import type { RenderedMessage } from './messages.js';
 import { OutboxDispatcher } from './outbox-dispatcher.js';
 import { PushPinger } from './push-pinger.js';
 import { createScrubber, describeError } from './scrub.js';
+import { SilenceBot } from './silence-bot.js';
 import { TelegramAuthWatch } from './telegram-auth-watch.js';
 import { LogOnlySender, type MessageSender, TelegramSender } from './telegram-sender.js';
 
@@ -184,6 +185,8 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
     ...(pusher ? { onSuccess: () => pusher.ping() } : {}),
   });
 
+  // One allowlist for every write, whether a command or a button.
+  const allowedUserIds = settings.telegramAllowedUserIds ?? null;
   const reply = async (chatId: string, text: RenderedMessage) => {
     const message = outboxMessage(chatId, text, now());
     try {
@@ -248,7 +251,6 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
             // The escalation chat presses the buttons of what it is sent, too.
             chatIds: escalation ? [...telegram.chatIds, escalation.chatId] : telegram.chatIds,
             pollTimeoutS: telegram.pollTimeoutS,
-            workers: fleet.workers.map((worker) => worker.name),
             lang: settings.lang,
             now,
             logger,
@@ -262,7 +264,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
               store,
               audit: (entry) => deadLetters.audit(entry),
               workers: fleet.workers,
-              allowedUserIds: settings.telegramAllowedUserIds ?? null,
+              allowedUserIds,
               lang: settings.lang,
               now,
               logger,
@@ -276,19 +278,29 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
               workers: fleet.workers.map((worker) => worker.name),
               hosts: fleet.hosts.map((host) => host.name),
               schedules: fleet.maintenance,
-              allowedUserIds: settings.telegramAllowedUserIds ?? null,
+              allowedUserIds,
               lang: settings.lang,
               timeZone: settings.timeZone,
               now,
               logger,
               wakeChecks: () => checkLoop.wake(),
             }),
+            silences: new SilenceBot({
+              store,
+              workers: fleet.workers.map((worker) => worker.name),
+              allowedUserIds,
+              audit: (entry) => deadLetters.audit(entry),
+              history,
+              lang: settings.lang,
+              now,
+              logger,
+            }),
             history: historyBot,
             deadLetters: new DeadLetterBot({
               api,
               store: deadLetters,
               workers: fleet.workers,
-              allowedUserIds: settings.telegramAllowedUserIds ?? null,
+              allowedUserIds,
               requeueCap: settings.deadLetterRequeueCap,
               lang: settings.lang,
               logger,

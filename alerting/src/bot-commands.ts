@@ -108,6 +108,7 @@ const REPLIES = {
     silenced: (target: string, duration: string) => `🔕 ${target}: ${duration} 동안 알림 끔`,
     unsilenced: (target: string) => `🔔 ${target}: 알림 다시 켬`,
     notSilenced: (target: string) => `${target}: 꺼진 알림이 없습니다.`,
+    refused: '이 작업을 할 권한이 없습니다.',
     unknownTarget: (target: string, known: string) =>
       `알 수 없는 워커: ${target}\n가능한 값: ${known}`,
     usage: {
@@ -141,6 +142,7 @@ const REPLIES = {
     silenced: (target: string, duration: string) => `🔕 ${target}: silenced for ${duration}`,
     unsilenced: (target: string) => `🔔 ${target}: alerts back on`,
     notSilenced: (target: string) => `${target}: nothing was silenced.`,
+    refused: 'You are not allowed to do this.',
     unknownTarget: (target: string, known: string) =>
       `Unknown worker: ${target}\nChoose from: ${known}`,
     usage: {
@@ -205,6 +207,11 @@ export function renderStatus(
 
 export function renderHelp(lang: Lang): RenderedMessage {
   return rendered([...REPLIES[lang].help], lang);
+}
+
+/** The answer to a write from a user who is not in TELEGRAM_ALLOWED_USER_IDS. */
+export function renderRefused(lang: Lang): RenderedMessage {
+  return rendered([REPLIES[lang].refused], lang);
 }
 
 export function renderUsage(command: UsageTopic, lang: Lang): RenderedMessage {

@@ -11,22 +11,14 @@ import type { AlertButtonBot } from './alert-button-bot.js';
 import type { AlertState } from './alert-state.js';
 import type { AlertStore } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
-import {
-  checkSilenceTarget,
-  parseCommand,
-  renderHelp,
-  renderSilenced,
-  renderStatus,
-  renderUnsilenced,
-  renderUsage,
-} from './bot-commands.js';
+import { parseCommand, renderHelp, renderStatus, renderUsage } from './bot-commands.js';
 import type { DeadLetterBot } from './dead-letters/dead-letter-bot.js';
 import type { HistoryBot } from './history/history-bot.js';
 import type { Lang } from './lang.js';
-import type { MaintenanceBot } from './maintenance-bot.js';
+import type { CommandOrigin, MaintenanceBot } from './maintenance-bot.js';
 import type { RenderedMessage } from './messages.js';
 import { describeError, type Scrubber } from './scrub.js';
-import { SILENCE_ALL } from './silences.js';
+import type { SilenceBot } from './silence-bot.js';
 import type { TelegramAuthWatch } from './telegram-auth-watch.js';
 import { backoffMs } from './telegram-sender.js';
 import { WakeableSleep } from './wakeable-sleep.js';
@@ -42,8 +34,6 @@ export interface CommandPollerOptions {
   chatIds: readonly string[];
   /** Long-poll wait of each `getUpdates`, in seconds. */
   pollTimeoutS: number;
-  /** Worker names of the fleet: the valid silence targets. */
-  workers: readonly string[];
   lang: Lang;
   now: () => number;
   logger: Logger;
@@ -61,6 +51,8 @@ export interface CommandPollerOptions {
   alertButtons: AlertButtonBot;
   /** Answers `/maintenance`. */
   maintenance: MaintenanceBot;
+  /** Answers `/silence` and `/unsilence`. */
+  silences: SilenceBot;
   /** Answers `/history` and `/report`. */
   history: HistoryBot;
 }
@@ -170,10 +162,14 @@ export class CommandPoller {
         await this.options.deadLetters.command(String(message.chat.id), command.args);
         return;
       }
+      const chatId = String(message.chat.id);
+      const origin: CommandOrigin = { chatId, messageId: message.message_id, from: message.from };
       if (command.name === 'maintenance') {
-        const chatId = String(message.chat.id);
-        const origin = { chatId, messageId: message.message_id, from: message.from };
         await this.options.reply(chatId, await this.options.maintenance.answer(command, origin));
+        return;
+      }
+      if (command.name === 'silence' || command.name === 'unsilence') {
+        await this.options.reply(chatId, await this.options.silences.answer(command, origin));
         return;
       }
       if (command.name === 'history' || command.name === 'report') {
@@ -213,10 +209,10 @@ export class CommandPoller {
   private async execute(
     command: Exclude<
       NonNullable<ReturnType<typeof parseCommand>>,
-      { name: 'dl' | 'maintenance' | 'history' | 'report' }
+      { name: 'dl' | 'maintenance' | 'history' | 'report' | 'silence' | 'unsilence' }
     >,
   ): Promise<RenderedMessage> {
-    const { store, lang, now, workers } = this.options;
+    const { store, lang, now } = this.options;
     switch (command.name) {
       case 'help':
         return renderHelp(lang);
@@ -225,20 +221,6 @@ export class CommandPoller {
       case 'status': {
         const { document, state } = this.options.snapshot();
         return renderStatus(document, state, await store.loadSilences(now()), now(), lang);
-      }
-      case 'silence': {
-        const invalid = checkSilenceTarget(command.target, workers, lang);
-        if (invalid) return invalid;
-        await store.silence(command.target, now() + command.durationMs);
-        return renderSilenced(command.target, command.durationMs, lang);
-      }
-      case 'unsilence': {
-        const invalid = checkSilenceTarget(command.target, workers, lang);
-        if (invalid) return invalid;
-        // `all` lifts every silence, not only the one set with `all`.
-        const targets =
-          command.target === SILENCE_ALL ? [SILENCE_ALL, ...workers] : [command.target];
-        return renderUnsilenced(command.target, await store.unsilence(targets), lang);
       }
     }
   }

@@ -179,9 +179,9 @@ export const SETTINGS = {
   telegramAllowedUserIds: setting({
     flag: '--telegram-allowed-user-ids <ids>',
     env: 'TELEGRAM_ALLOWED_USER_IDS',
-    defaultText: 'unset = buttons and `/maintenance` read-only',
+    defaultText: 'unset = read-only: no button, `/silence` or `/maintenance` changes anything',
     parse: userIds,
-    help: 'Telegram user ids (not chat ids), comma-separated, who may requeue, delete and purge dead letters with `/dl` buttons, acknowledge or silence with the buttons under alerts, and start or end `/maintenance` windows',
+    help: 'Telegram user ids (not chat ids), comma-separated, who may requeue, delete and purge dead letters with `/dl` buttons, acknowledge or silence with the buttons under alerts, `/silence` and `/unsilence`, and start or end `/maintenance` windows; the others are refused and audited, reads stay open to the chat',
   }),
   escalationChatId: setting({
     flag: '--escalation-chat-id <id>',

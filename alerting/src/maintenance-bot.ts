@@ -11,6 +11,7 @@ import { escapeHtml, fitLines, htmlToPlain } from './html.js';
 import type { Lang } from './lang.js';
 import type { MaintenanceActor, MaintenanceStore } from './maintenance-store.js';
 import type { RenderedMessage } from './messages.js';
+import { isAllowedUser, type TelegramUser } from './telegram-users.js';
 
 export type MaintenanceCommand = Extract<BotCommand, { name: 'maintenance' }>;
 
@@ -74,7 +75,7 @@ export interface MaintenanceBotOptions {
 export interface CommandOrigin {
   chatId: string;
   messageId: number;
-  from: { id: number; username?: string; first_name?: string } | undefined;
+  from: TelegramUser | undefined;
 }
 
 /**
@@ -93,7 +94,7 @@ export class MaintenanceBot {
       name: origin.from?.username ?? origin.from?.first_name ?? null,
       chatId: origin.chatId,
     };
-    if (actor.userId === null || !this.options.allowedUserIds?.includes(actor.userId)) {
+    if (!isAllowedUser(this.options.allowedUserIds, origin.from)) {
       logger.warn(
         { userId: actor.userId, chatId: origin.chatId, action: command.action },
         'refused a maintenance command from a user who is not allowed',

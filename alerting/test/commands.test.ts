@@ -61,8 +61,13 @@ afterEach(async () => {
   expect(log.text).not.toContain(TEST_TOKEN);
 });
 
+/** The user every command comes from, unless a test says otherwise. */
+const ALLOWED = 4242;
+
 async function start(overrides: AlertingOptions = {}): Promise<AlertingService> {
-  service = await startAlerting(fastOptions(db.redis, telegram, log, overrides));
+  service = await startAlerting(
+    fastOptions(db.redis, telegram, log, { telegramAllowedUserIds: [ALLOWED], ...overrides }),
+  );
   await afterChecks(service);
   await eventually(
     () => telegram.requests.some((request) => request.method === 'getUpdates'),
@@ -72,10 +77,10 @@ async function start(overrides: AlertingOptions = {}): Promise<AlertingService> 
   return service;
 }
 
-/** Sends a command from `chat` and waits for the reply to it. */
-async function ask(text: string, chat = CHAT): Promise<string> {
+/** Sends a command from `chat` (by `userId`) and waits for the reply to it. */
+async function ask(text: string, chat = CHAT, userId = ALLOWED): Promise<string> {
   const before = telegram.sent.length;
-  telegram.pushMessage(chat, text);
+  telegram.pushMessage(chat, text, 'operator', userId);
   const sent = await telegram.waitFor((all) => all.length > before, 5000, `the reply to ${text}`);
   return sent.at(-1)?.text as string;
 }
@@ -178,9 +183,73 @@ describe('bot commands (long polling through the real client)', () => {
     await service?.close();
     await db.client.hdel(`${DEFAULTS.keyPrefix}silences`, 'music-render');
     telegram.unconfirmAll();
-    service = await startAlerting(fastOptions(db.redis, telegram, log));
+    service = await startAlerting(
+      fastOptions(db.redis, telegram, log, { telegramAllowedUserIds: [ALLOWED] }),
+    );
     await afterChecks(service, 5);
     expect(telegram.sent).toHaveLength(1);
     expect(await db.client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
+  });
+
+  it('records who silenced and unsilenced, in the history and in the audit (/dl log)', async () => {
+    await start({ lang: 'en' });
+    await ask('/silence video-render 2h');
+    await ask('/unsilence video-render');
+    await ask('/unsilence video-render');
+    const history = (await db.client.xrange(`${DEFAULTS.keyPrefix}history`, '-', '+')).map(
+      ([, fields]) => JSON.parse(fields[1] as string),
+    );
+    const by = { id: ALLOWED, name: 'operator' };
+    expect(history.filter((event) => event.type.includes('silenced'))).toEqual([
+      {
+        type: 'silenced',
+        at: expect.any(Number),
+        target: 'video-render',
+        until: expect.any(Number),
+        by,
+      },
+      // The second /unsilence lifted nothing: no transition.
+      { type: 'unsilenced', at: expect.any(Number), target: 'video-render', by },
+    ]);
+    expect((await ask('/history video-render')).split('\n').slice(1)).toEqual([
+      expect.stringMatching(/ 🔔 unsilenced \(video-render\) · operator$/),
+      expect.stringMatching(/ 🔕 silenced \(video-render\) · operator$/),
+    ]);
+    const log = (await ask('/dl log')).split('\n').slice(1);
+    expect(log.map((line) => line.split(' · ').slice(1))).toEqual([
+      ['@operator (4242)', 'video-render', 'unsilence', '0', 'already_done'],
+      ['@operator (4242)', 'video-render', 'unsilence', '1', 'done'],
+      ['@operator (4242)', 'video-render', 'silence', '1', 'done'],
+    ]);
+  });
+});
+
+describe('/silence and /unsilence are writes: TELEGRAM_ALLOWED_USER_IDS only', () => {
+  it.each([
+    ['a user who is not allowed', { telegramAllowedUserIds: [ALLOWED] }, 17],
+    ['anyone when nobody is allowed (read-only)', { telegramAllowedUserIds: undefined }, ALLOWED],
+  ])('refuses %s politely, audits it, and keeps the reads open', async (_name, overrides, user) => {
+    await start(overrides);
+    expect(await ask('/silence all 1d', CHAT, user)).toBe('이 작업을 할 권한이 없습니다.');
+    await db.client.hset(`${DEFAULTS.keyPrefix}silences`, 'ai_trade', String(Date.now() + 60_000));
+    expect(await ask('/unsilence all', CHAT, user)).toBe('이 작업을 할 권한이 없습니다.');
+    expect(await db.client.hkeys(`${DEFAULTS.keyPrefix}silences`)).toEqual(['ai_trade']);
+    const audit = await db.client.xrange(`${DEFAULTS.keyPrefix}dl:audit`, '-', '+');
+    expect(
+      audit.map(([, fields]) => {
+        const entry = Object.fromEntries(
+          fields.flatMap((field, i) => (i % 2 === 0 ? [[field, fields[i + 1]]] : [])),
+        );
+        return [entry.user, entry.worker, entry.action, entry.result];
+      }),
+    ).toEqual([
+      [String(user), 'all', 'silence', 'refused'],
+      [String(user), 'all', 'unsilence', 'refused'],
+    ]);
+    expect(log.messages()).toContain('refused a silence command from a user who is not allowed');
+    // Reads stay open to anyone in the chat.
+    expect(await ask('/status', CHAT, user)).toMatch(/^<b>워커 상태<\/b>/);
+    expect(await ask('/history video-render', CHAT, user)).toContain('video-render');
+    expect(await ask('/help', CHAT, user)).toContain('/status');
   });
 });

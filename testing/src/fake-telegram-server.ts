@@ -172,8 +172,11 @@ export class FakeTelegramServer {
     this.tokenRevoked = revoked;
   }
 
-  /** A user writes `text` in chat `chatId`; the bot sees it through getUpdates. */
-  pushMessage(chatId: string, text: string, username = 'operator'): void {
+  /**
+   * A user writes `text` in chat `chatId`; the bot sees it through getUpdates. The sender is
+   * user 4242 unless `userId` says otherwise.
+   */
+  pushMessage(chatId: string, text: string, username = 'operator', userId = 4242): void {
     const id = this.nextUpdateId++;
     this.updates.push({
       update_id: id,
@@ -181,7 +184,7 @@ export class FakeTelegramServer {
         message_id: this.nextMessageId++,
         date: Math.floor(Date.now() / 1000),
         chat: { id: Number(chatId), type: 'private', username },
-        from: { id: 4242, is_bot: false, first_name: 'Op', username },
+        from: { id: userId, is_bot: false, first_name: 'Op', username },
         text,
         entities: text.startsWith('/')
           ? [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]?.length ?? 0 }]

@@ -6,6 +6,7 @@ import { escapeHtml } from '../html.js';
 import { markup } from '../inline-keyboard.js';
 import type { Lang } from '../lang.js';
 import { describeError, type Scrubber } from '../scrub.js';
+import { isAllowedUser } from '../telegram-users.js';
 import type { DeadLetterRef, DeadLetterStore } from './dead-letter-store.js';
 import {
   type DeadLetterAction,
@@ -106,7 +107,7 @@ export class DeadLetterBot {
       await answer(t.results.expired);
       return true;
     }
-    if (!this.options.allowedUserIds?.includes(actor.id)) {
+    if (!isAllowedUser(this.options.allowedUserIds, query.from)) {
       this.options.metrics.deadLetterActions.inc({ action: callback.action, result: 'refused' });
       logger.warn(
         { userId: actor.id, user: actor.username, action: callback.action, worker: worker.name },
