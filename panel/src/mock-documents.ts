@@ -1,6 +1,7 @@
 import {
   DEFAULT_HOSTS,
   defaultLinkOf,
+  type HostSpec,
   hostsOf,
   type Link,
   linkStatus,
@@ -18,6 +19,7 @@ export const MOCK_STATES = [
   'degraded',
   'redis-down',
   'fleet-50',
+  'fleet-500',
   'fleet-1000',
 ] as const;
 export type MockState = (typeof MOCK_STATES)[number];
@@ -154,6 +156,61 @@ function largeFleet(
   return [...base, ...extra];
 }
 
+/** `fleet-500` (the 3D view at scale): the six on windows and 494 render workers over three hosts. */
+export const SCALE_FLEET_SIZE = 500;
+export const SCALE_FLEET_HOSTS: readonly HostSpec[] = [
+  ...DEFAULT_HOSTS,
+  { name: 'gpu-1', label: 'GPU box 1', role: 'render farm' },
+  { name: 'gpu-2', label: 'GPU box 2', role: 'render farm' },
+];
+/** The extra workers fill the render hosts in this order, a third each (busy and idle mixed). */
+const SCALE_FLEET_RENDER_HOSTS = ['windows', 'gpu-1', 'gpu-2'];
+/**
+ * Its problem workers, three on each host (windows up to render-171, gpu-1 to render-336): the
+ * 3D view draws these one by one.
+ */
+export const SCALE_FLEET_DOWN = ['render-042', 'render-250', 'render-377'];
+export const SCALE_FLEET_DEGRADED = ['render-101', 'render-333', 'render-424'];
+const SCALE_FLEET_PATCHES = (now: Date): Record<string, Partial<WorkerStatus>> => ({
+  'render-200': { state: 'paused', processing: 0 },
+  'render-150': {
+    maintenance: {
+      id: '1',
+      source: 'command',
+      target: 'render-150',
+      started_at: ago(now, 600),
+      until: new Date(now.getTime() + 3_000_000).toISOString(),
+      reason: 'driver update',
+    },
+  },
+  'render-460': {
+    state: 'busy',
+    processing: 1,
+    job_stuck: true,
+    busy_since: ago(now, 2400),
+    stuck_since: ago(now, 600),
+  },
+});
+
+function scaleFleet(now: Date): WorkerStatus[] {
+  const patches = SCALE_FLEET_PATCHES(now);
+  const baseSize = baseWorkers(now).length;
+  const perHost = (SCALE_FLEET_SIZE - baseSize) / SCALE_FLEET_RENDER_HOSTS.length;
+  return largeFleet(
+    now,
+    SCALE_FLEET_SIZE,
+    (name) => SCALE_FLEET_DOWN.includes(name),
+    (name) => SCALE_FLEET_DEGRADED.includes(name),
+  ).map((w, i) => ({
+    ...w,
+    host:
+      i < baseSize
+        ? w.host
+        : (SCALE_FLEET_RENDER_HOSTS[Math.floor((i - baseSize) / perHost)] ?? w.host),
+    ...patches[w.name],
+  }));
+}
+
 /** The links the exporter would serve: each kind's default pipe, under the docs/spec.md §3 rules. */
 function linksFor(workers: readonly WorkerStatus[]): Link[] {
   return workers.flatMap((w): Link[] => {
@@ -251,6 +308,10 @@ export function mockDocument(state: MockState, now: Date): StatusDocument {
           (name) => name === LARGE_FLEET_DEGRADED,
         ),
       );
+    case 'fleet-500': {
+      const fleet = scaleFleet(now);
+      return document(now, fleet, { hosts: hostsOf(SCALE_FLEET_HOSTS, fleet) });
+    }
     case 'fleet-1000':
       return document(
         now,

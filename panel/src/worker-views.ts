@@ -1,5 +1,10 @@
-import type { Link, StatusDocument, WorkerStatus } from '@fleet/core/contracts';
-import type { LayoutWorker } from './scene/scene-layout.js';
+import {
+  isPausedState,
+  type Link,
+  type StatusDocument,
+  type WorkerStatus,
+} from '@fleet/core/contracts';
+import { LAYOUT, type LayoutWorker } from './scene/scene-layout.js';
 import type { PanelSnapshot } from './status-store.js';
 import {
   type DrawnStatus,
@@ -51,12 +56,41 @@ export interface Topology {
 }
 
 /**
+ * Nothing for anyone to look at: alive and beating, no dead letters, not stuck, not in
+ * maintenance, and not paused unless the whole fleet is (then the bus says so). A big fleet's
+ * scene folds these into one group per host; everyone else keeps their own blade.
+ */
+export function isCalm(worker: WorkerStatus, fleetPaused: boolean): boolean {
+  return (
+    worker.alive &&
+    !worker.heartbeat_stale &&
+    worker.dead_letter === 0 &&
+    !worker.job_stuck &&
+    !worker.maintenance &&
+    (fleetPaused || !isPausedState(worker.kind, worker.state))
+  );
+}
+
+/**
  * What the scene's shape depends on (workers, hosts, pipes) as one string: the scene graph is
- * rebuilt only when this changes, never for a mere status change.
+ * rebuilt only when this changes, never for a mere status change. In a fleet big enough to be
+ * grouped, a worker turning calm or not changes the shape too.
  */
 export function topologyKey(snapshot: PanelSnapshot): string {
+  // Asked on every store read; a big fleet's key is worth computing once per snapshot.
+  const cached = topologyCache.get(snapshot);
+  if (cached !== undefined) return cached;
+  const key = computeTopologyKey(snapshot);
+  topologyCache.set(snapshot, key);
+  return key;
+}
+
+const topologyCache = new WeakMap<PanelSnapshot, string>();
+
+function computeTopologyKey(snapshot: PanelSnapshot): string {
   const doc = snapshot.doc;
   if (!doc) return JSON.stringify({ hosts: [], workers: [] } satisfies Topology);
+  const grouping = doc.workers.length > LAYOUT.groupAbove;
   const topology: Topology = {
     // `hosts` is additive: an exporter that predates it gets the hosts its workers name.
     hosts: ((doc as Partial<StatusDocument>).hosts ?? []).map((host) => host.name),
@@ -64,6 +98,7 @@ export function topologyKey(snapshot: PanelSnapshot): string {
       name: worker.name,
       host: worker.host,
       linkType: linkOfWorker(doc.links, worker.name)?.type ?? null,
+      ...(grouping ? { calm: isCalm(worker, doc.paused) } : {}),
     })),
   };
   return JSON.stringify(topology);

@@ -23,6 +23,8 @@ describe('mock fixtures', () => {
     ['down', { down: 2, healthy: 3 }],
     ['degraded', { degraded: 2, healthy: 3 }],
     ['fleet-50', { down: 2, degraded: 1, healthy: 46 }],
+    // 499 links (the watcher has none): 3 dead, 3 with dead letters, 1 paused on its own.
+    ['fleet-500', { down: 3, degraded: 3, paused: 1, healthy: 492 }],
     // 994 extra render workers: 10 dead (every 97th), 11 with dead letters (every 89th).
     ['fleet-1000', { down: 10, degraded: 11, healthy: 978 }],
   ] as const)('%s has links %o', (state, counts) => {
@@ -34,6 +36,7 @@ describe('mock fixtures', () => {
 
   it.each([
     ['fleet-50', 50, 'render-50'],
+    ['fleet-500', 500, 'render-500'],
     ['fleet-1000', 1000, 'render-1000'],
   ] as const)('%s has %i workers with unique names, the last %s', (state, size, last) => {
     const names = mockDocument(state, NOW).workers.map((w) => w.name);

@@ -12,7 +12,7 @@ import {
 } from 'three';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MockState, mockDocument } from '../src/mock-documents.js';
-import { FlowParticles, PARTICLES_PER_PIPE } from '../src/scene/flow-particles.js';
+import { FlowParticles, MAX_PARTICLES, PARTICLES_PER_PIPE } from '../src/scene/flow-particles.js';
 import { SceneContent } from '../src/scene/scene-content.js';
 import { computeLayout, type SceneLayout } from '../src/scene/scene-layout.js';
 import { useSceneLayout } from '../src/scene/use-scene-layout.js';
@@ -287,5 +287,84 @@ describe('scene layout subscription', () => {
     domAct(() => store.acceptDocument(grown, NOW.getTime() + 9000));
     expect(renders).toBeGreaterThan(baseline);
     expect(result.current.slots.map((slot) => slot.name)).toContain('extra-render');
+  });
+});
+
+describe('3D scene graph of a big fleet', () => {
+  /** Meshes that would be drawn: visible themselves and through every parent. */
+  function drawnMeshes(scene: Object3D): Mesh[] {
+    const meshes: Mesh[] = [];
+    const visit = (object: Object3D) => {
+      if (!object.visible) return;
+      if ((object as Mesh).isMesh) meshes.push(object as Mesh);
+      for (const child of object.children) visit(child);
+    };
+    visit(scene);
+    return meshes;
+  }
+
+  it('draws fleet-500 with a bounded number of draw calls: calm workers grouped and instanced', async () => {
+    const small = drawnMeshes((await renderScene('fleet-50')).scene).length;
+    await renderer?.unmount();
+    const { scene, layout } = await renderScene('fleet-500');
+    const drawn = drawnMeshes(scene);
+    // A few draw calls per problem worker and per group, never one per worker.
+    expect(drawn.length).toBeLessThan(100);
+    expect(drawn.length).toBeLessThan(small);
+    // The three hosts' calm render workers: one group node each, drawn with four instanced meshes.
+    expect(layout.groups.map((group) => group.host)).toEqual(['windows', 'gpu-1', 'gpu-2']);
+    for (const name of ['group-rims', 'group-bodies', 'group-busy-share'])
+      expect((byName(scene, name) as InstancedMesh[]).map((mesh) => mesh.count)).toEqual([3]);
+    const particles = byName(scene, 'flow-particles')[0] as InstancedMesh;
+    expect(particles.count).toBeLessThanOrEqual(MAX_PARTICLES);
+  });
+
+  it('draws each problem worker of fleet-500 on its own blade, with its own pipe', async () => {
+    const doc = mockDocument('fleet-500', NOW);
+    const { scene, layout } = await renderScene('fleet-500');
+    const problems = doc.workers.filter(
+      (w) => !w.alive || w.dead_letter > 0 || w.state === 'paused' || w.maintenance || w.job_stuck,
+    );
+    expect(problems).toHaveLength(9);
+    const own = new Set(layout.slots.map((slot) => slot.name));
+    for (const worker of problems) {
+      expect(own.has(worker.name), worker.name).toBe(true);
+      expect(byName(scene, `pipe:${worker.name}`), worker.name).toHaveLength(1);
+    }
+    for (const name of ['render-042', 'render-250', 'render-377'])
+      expect(markerOf(scene, name)?.visible).toBe(true);
+    expect(visiblePattern(scene, 'render-200')).toEqual(['pipe-dashed-core', 'pipe-dashed-glow']);
+    // A group's pipe is its members' (healthy, solid), with particles flowing.
+    const group = layout.groups[0];
+    expect(visiblePattern(scene, group?.id ?? '')).toEqual(['pipe-solid-core', 'pipe-solid-glow']);
+    const index = layout.pipes.findIndex((pipe) => pipe.worker === group?.id);
+    const perPipe =
+      (byName(scene, 'flow-particles')[0] as InstancedMesh).count / layout.pipes.length;
+    const matrix = new Matrix4();
+    const mesh = byName(scene, 'flow-particles')[0] as InstancedMesh;
+    mesh.getMatrixAt(index * perPipe + 1, matrix);
+    expect(new Vector3().setFromMatrixScale(matrix).x).toBeGreaterThan(0);
+  });
+
+  it('regroups when a calm worker gets a problem, but not when one only turns busy or idle', () => {
+    const store = storeWith(mockDocument('fleet-500', NOW));
+    let renders = 0;
+    const { result } = renderHook(() => {
+      renders += 1;
+      return useSceneLayout(store);
+    });
+    const first = result.current;
+    const baseline = renders;
+    const flip = (patch: Partial<StatusDocument['workers'][number]>, at: number) => {
+      const doc = mockDocument('fleet-500', NOW);
+      doc.workers = doc.workers.map((w) => (w.name === 'render-300' ? { ...w, ...patch } : w));
+      domAct(() => store.acceptDocument(doc, NOW.getTime() + at));
+    };
+    flip({ state: 'idle', processing: 0 }, 3000);
+    expect(renders).toBe(baseline);
+    expect(result.current).toBe(first);
+    flip({ dead_letter: 2 }, 6000);
+    expect(result.current.slots.map((slot) => slot.name)).toContain('render-300');
+    expect(result.current.groups.flatMap((group) => group.members)).not.toContain('render-300');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   computeLayout,
   gridShape,
+  LAYOUT,
   type LayoutWorker,
   type WorkerSlot,
 } from '../src/scene/scene-layout.js';
@@ -180,5 +181,111 @@ describe('scene layout', () => {
       const slot = layout.slots.find((s) => s.name === pipe.worker);
       expect(pipe.points.at(-1)?.[1]).toBeCloseTo(slot?.center[1] ?? Number.NaN);
     }
+  });
+});
+
+describe('scene layout of a big fleet', () => {
+  /** `count` workers over `hosts`, every `problemEvery`-th not calm; a watcher and a trader on the first host. */
+  function bigFleet(count: number, hosts: readonly string[], problemEvery: number): LayoutWorker[] {
+    return Array.from({ length: count }, (_, i) => ({
+      name: `w-${i}`,
+      host: hosts[i % hosts.length] ?? 'windows',
+      linkType: i === 0 ? null : i === 1 ? 'http-pull' : 'redis-queue',
+      calm: i % problemEvery !== problemEvery - 1,
+    }));
+  }
+
+  it.each([
+    // fleet size, hosts, every n-th a problem, groups, blades drawn on their own
+    [LAYOUT.groupAbove, ['windows'], 7, 0, LAYOUT.groupAbove],
+    [LAYOUT.groupAbove + 1, ['windows'], 10, 1, 7],
+    [500, ['windows', 'gpu-1', 'gpu-2'], 50, 3, 12],
+    [500, ['windows', 'gpu-1', 'gpu-2', 'gpu-3', 'gpu-4'], 25, 5, 22],
+    [500, ['nas', 'windows'], 100, 2, 7],
+  ] as const)(
+    '%i workers on %j, every %i-th a problem: %i groups, %i own blades',
+    (count, hosts, every, groups, own) => {
+      const workers = bigFleet(count, hosts, every);
+      const layout = computeLayout(workers, ['nas', ...hosts]);
+      expect(layout.groups).toHaveLength(groups);
+      expect(layout.slots).toHaveLength(own);
+      // Every worker is drawn exactly once: on its own blade or in its host's group.
+      const drawn = [
+        ...layout.slots.map((s) => s.name),
+        ...layout.groups.flatMap((g) => g.members),
+      ];
+      expect(drawn.toSorted()).toEqual(workers.map((w) => w.name).toSorted());
+      // Every problem worker has its own blade (and pipe, when it has a link).
+      for (const worker of workers.filter((w) => !w.calm)) {
+        expect(
+          layout.slots.some((s) => s.name === worker.name),
+          worker.name,
+        ).toBe(true);
+        if (worker.linkType)
+          expect(layout.pipes.some((p) => p.worker === worker.name && !p.members)).toBe(true);
+      }
+      // A group holds calm workers of one host and one link type, and has one pipe.
+      for (const group of layout.groups) {
+        for (const name of group.members) {
+          const worker = workers.find((w) => w.name === name);
+          expect(worker?.calm).toBe(true);
+          expect(worker?.host).toBe(group.host);
+          expect(worker?.linkType).toBe(group.linkType);
+        }
+        expect(layout.pipes.filter((p) => p.worker === group.id)).toEqual([
+          expect.objectContaining({ members: group.members }),
+        ]);
+      }
+      // Pipes: one per own blade with a link, one per group.
+      const linked = layout.slots.filter((s) => workers.find((w) => w.name === s.name)?.linkType);
+      expect(layout.pipes).toHaveLength(linked.length + layout.groups.length);
+    },
+  );
+
+  it('keeps groups and blades inside their host boxes, none overlapping', () => {
+    const workers = bigFleet(500, ['windows', 'gpu-1', 'gpu-2', 'nas'], 30);
+    const layout = computeLayout(workers, ['nas', 'windows', 'gpu-1', 'gpu-2']);
+    const cells: WorkerSlot[] = [
+      ...layout.slots,
+      ...layout.groups.map((g) => ({ ...g, name: g.id })),
+    ];
+    const boxOf = (host: string) =>
+      host === 'nas' ? layout.nas : layout.hosts.find((h) => h.name === host)?.box;
+    for (const [i, cell] of cells.entries()) {
+      const box = boxOf(cell.host);
+      const r = rect(cell);
+      const [cx, cy] = box?.center ?? [0, 0];
+      const [w, h] = box?.size ?? [0, 0];
+      expect(r.left, cell.name).toBeGreaterThanOrEqual(cx - w / 2);
+      expect(r.right, cell.name).toBeLessThanOrEqual(cx + w / 2);
+      expect(r.bottom, cell.name).toBeGreaterThanOrEqual(cy - h / 2);
+      expect(r.top, cell.name).toBeLessThanOrEqual(cy + h / 2);
+      for (const other of cells.slice(i + 1))
+        expect(overlaps(cell, other), `${cell.name} × ${other.name}`).toBe(false);
+    }
+    // A grouped host is kept short: at most `groupedRows` cells tall.
+    for (const host of ['windows', 'gpu-1', 'gpu-2']) {
+      const rows = new Set(cells.filter((c) => c.host === host).map((c) => c.center[1].toFixed(3)));
+      expect(rows.size).toBeLessThanOrEqual(LAYOUT.groupedRows);
+    }
+  });
+
+  it('leaves fewer than groupMin calm workers of a link type on their own blades', () => {
+    const workers: LayoutWorker[] = [
+      ...bigFleet(60, ['windows'], 1000),
+      { name: 'lone-trader', host: 'gpu-1', linkType: 'http-pull', calm: true },
+    ];
+    const layout = computeLayout(workers, ['nas', 'windows', 'gpu-1']);
+    expect(layout.groups.map((g) => g.id)).toEqual(['group:windows:redis-queue']);
+    expect(layout.slots.map((s) => s.name).toSorted()).toEqual(['lone-trader', 'w-0', 'w-1']);
+  });
+
+  it.each([
+    [1, 1, 1],
+    [3, 3, 1],
+    [4, 3, 2],
+    [12, 3, 4],
+  ])('a grouped host of %i cells is %i rows × %i columns', (count, rows, cols) => {
+    expect(gridShape(count, true)).toEqual({ rows, cols });
   });
 });

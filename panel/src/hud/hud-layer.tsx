@@ -1,5 +1,7 @@
 import { DEFAULT_HOSTS, type HostStatus } from '@fleet/core/contracts';
 import { useMemo } from 'react';
+import { groupTally } from '../scene/group-tally.js';
+import { pipeView } from '../scene/pipe-view.js';
 import { type LayoutBox, type SceneLayout, SOURCE_HOST, type Vec3 } from '../scene/scene-layout.js';
 import { beatAgeAt, type StatusStore } from '../status-store.js';
 import { useNow } from '../use-now.js';
@@ -7,6 +9,7 @@ import { usePanelSnapshot } from '../use-panel-snapshot.js';
 import { workerViews } from '../worker-views.js';
 import type { AnchorRegistry } from './anchor-registry.js';
 import { BusLabel } from './bus-label.js';
+import { GroupHud } from './group-hud.js';
 import { HostLabel } from './host-label.js';
 import { PipeBadge } from './pipe-badge.js';
 import { WorkerHud } from './worker-hud.js';
@@ -32,7 +35,10 @@ function hostInfo(hosts: readonly HostStatus[] | undefined, name: string) {
   return { title: host?.label ?? name, detail: host?.role ?? undefined };
 }
 
-/** The DOM over the canvas: host titles, the bus label, each worker's HUD and each pipe's badge. */
+/**
+ * The DOM over the canvas: host titles, the bus label, each worker's or group's HUD and each
+ * pipe's badge.
+ */
 export function HudLayer({ layout, store, anchors, markers }: HudLayerProps) {
   const snapshot = usePanelSnapshot(store);
   const now = useNow();
@@ -48,6 +54,9 @@ export function HudLayer({ layout, store, anchors, markers }: HudLayerProps) {
       bus: [layout.bus.center[0], layout.bus.center[1] + layout.bus.radius + 1.1, FRONT] as Vec3,
       slots: new Map(
         layout.slots.map((slot) => [slot.name, [slot.center[0], slot.center[1], FRONT] as Vec3]),
+      ),
+      groups: new Map(
+        layout.groups.map((group) => [group.id, [group.center[0], group.center[1], FRONT] as Vec3]),
       ),
     }),
     [layout],
@@ -89,6 +98,14 @@ export function HudLayer({ layout, store, anchors, markers }: HudLayerProps) {
           beatAgeS={beatAgeAt(snapshot, slot.name, now)}
         />
       ))}
+      {layout.groups.map((group) => (
+        <GroupHud
+          key={group.id}
+          anchor={anchors.pin(`group:${group.id}`, points.groups.get(group.id) ?? group.center)}
+          group={group}
+          tally={groupTally(views, group.members)}
+        />
+      ))}
       {layout.pipes.map((pipe) => (
         <PipeBadge
           key={pipe.worker}
@@ -98,7 +115,7 @@ export function HudLayer({ layout, store, anchors, markers }: HudLayerProps) {
           )}
           worker={pipe.worker}
           compact={pipe.badgeAt !== null}
-          view={views.get(pipe.worker)}
+          view={pipeView(views, pipe)}
           beatAgeS={beatAgeAt(snapshot, pipe.worker, now)}
         />
       ))}

@@ -5,6 +5,7 @@ import type { StatusStore } from '../status-store.js';
 import { STATUS_COLORS } from '../status-visuals.js';
 import { workerViews } from '../worker-views.js';
 import { pipeCurve } from './pipe-curves.js';
+import { pipeView } from './pipe-view.js';
 import type { PipeLayout } from './scene-layout.js';
 
 export interface BreakSparkProps {
@@ -28,7 +29,7 @@ export function BreakSpark({ pipe, store, reducedMotion }: BreakSparkProps) {
   useFrame((_, delta) => {
     const target = group.current;
     if (!target) return;
-    target.visible = workerViews(store.getSnapshot()).get(pipe.worker)?.status === 'down';
+    target.visible = pipeView(workerViews(store.getSnapshot()), pipe)?.status === 'down';
     if (!target.visible || reducedMotion) return;
     clock.current += delta;
     // An irregular crackle rather than a smooth pulse.

@@ -12,6 +12,7 @@ import type { StatusStore } from '../status-store.js';
 import { type DrawnStatus, STATUS_COLORS, showsParticles } from '../status-visuals.js';
 import { workerViews } from '../worker-views.js';
 import { pipeCurve, pointOnPath, samplePath } from './pipe-curves.js';
+import { pipeView } from './pipe-view.js';
 import type { PipeLayout } from './scene-layout.js';
 import { useDisposable } from './use-disposable.js';
 
@@ -20,11 +21,18 @@ export interface FlowParticlesProps {
   store: StatusStore;
   /** Freeze the particles where they are (prefers-reduced-motion). */
   reducedMotion: boolean;
-  /** @defaultValue PARTICLES_PER_PIPE */
+  /** @defaultValue particlesPerPipe(pipes.length) */
   perPipe?: number;
 }
 
 export const PARTICLES_PER_PIPE = 18;
+/** All pipes together carry at most this many particles: in a big fleet each pipe gets fewer. */
+export const MAX_PARTICLES = 720;
+
+/** Particles on each of `pipes` pipes: PARTICLES_PER_PIPE, fewer once the total would pass MAX_PARTICLES. */
+export function particlesPerPipe(pipes: number): number {
+  return Math.max(1, Math.min(PARTICLES_PER_PIPE, Math.floor(MAX_PARTICLES / Math.max(1, pipes))));
+}
 /** Scene units per "pipe length" of `flowSpeed`, so long and short pipes flow alike. */
 const SPEED_SCALE = 16;
 const RADIUS = 0.085;
@@ -38,7 +46,7 @@ export function FlowParticles({
   pipes,
   store,
   reducedMotion,
-  perPipe = PARTICLES_PER_PIPE,
+  perPipe = particlesPerPipe(pipes.length),
 }: FlowParticlesProps) {
   const geometry = useDisposable(() => new SphereGeometry(RADIUS, 10, 8), []);
   const paths = useMemo(
@@ -74,7 +82,7 @@ export function FlowParticles({
     const { dummy, point, color, white } = scratch;
     let recolored = false;
     pipes.forEach((pipe, p) => {
-      const view = views.get(pipe.worker);
+      const view = pipeView(views, pipe);
       const status = view?.status ?? 'unknown';
       const visible = showsParticles(status);
       const speed = reducedMotion || !view ? 0 : view.speed;

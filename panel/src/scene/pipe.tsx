@@ -5,6 +5,7 @@ import type { StatusStore } from '../status-store.js';
 import { type DrawnStatus, STATUS_VISUALS } from '../status-visuals.js';
 import { workerViews } from '../worker-views.js';
 import { brokenSpans, dashSpans, pipeCurve, SOLID_SPANS, tubeGeometry } from './pipe-curves.js';
+import { pipeView } from './pipe-view.js';
 import type { PipeLayout } from './scene-layout.js';
 import { useDisposable } from './use-disposable.js';
 
@@ -47,7 +48,7 @@ export function Pipe({ pipe, store }: PipeProps) {
   const shown = useRef<DrawnStatus | null>(null);
 
   useFrame(() => {
-    const status = workerViews(store.getSnapshot()).get(pipe.worker)?.status ?? 'unknown';
+    const status = pipeView(workerViews(store.getSnapshot()), pipe)?.status ?? 'unknown';
     if (status === shown.current) return;
     shown.current = status;
     const visual = STATUS_VISUALS[status];

@@ -4,6 +4,7 @@ import { BackdropGrid } from './backdrop-grid.js';
 import { BreakSpark } from './break-spark.js';
 import { CameraRig } from './camera-rig.js';
 import { FlowParticles } from './flow-particles.js';
+import { GroupNodes } from './group-nodes.js';
 import { HostBox } from './host-box.js';
 import { HudProjector } from './hud-projector.js';
 import { Pipe } from './pipe.js';
@@ -51,6 +52,7 @@ export function SceneContent({ layout, store, reducedMotion, anchors }: SceneCon
       ))}
       <RedisBus bus={layout.bus} store={store} reducedMotion={reducedMotion} />
       <WorkerBlades slots={layout.slots} store={store} reducedMotion={reducedMotion} />
+      <GroupNodes groups={layout.groups} store={store} />
       {layout.pipes.map((pipe) => (
         <Pipe key={pipe.worker} pipe={pipe} store={store} />
       ))}

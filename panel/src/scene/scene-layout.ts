@@ -31,12 +31,29 @@ export interface PipeLayout {
   badgeAt: Vec3 | null;
   /** `http-pull` traffic goes both ways (request out, prices back). */
   bidirectional: boolean;
+  /** A group's pipe (`worker` is the group's id): the workers it carries. */
+  members?: readonly string[];
 }
 
 /** A host right of the bus: its box holds its workers' blades. */
 export interface HostNode {
   name: string;
   box: LayoutBox;
+}
+
+/**
+ * Calm workers of one host and link type drawn as ONE node (a blade-sized cell of its host's
+ * grid) with counts, once the fleet is too big to draw every worker.
+ */
+export interface GroupSlot {
+  /** `group:<host>:<link type>`, also its pipe's `worker`. */
+  id: string;
+  host: string;
+  linkType: LinkType | null;
+  members: string[];
+  center: Vec3;
+  width: number;
+  height: number;
 }
 
 export interface SceneLayout {
@@ -49,7 +66,10 @@ export interface SceneLayout {
   bus: { center: Vec3; radius: number };
   /** Every other host, top to bottom, in the fleet's order (the default fleet: windows). */
   hosts: HostNode[];
+  /** Every worker drawn on its own: all of them, unless the fleet is big enough to group. */
   slots: WorkerSlot[];
+  /** The calm workers of a big fleet, grouped per host and link type. */
+  groups: GroupSlot[];
   pipes: PipeLayout[];
   bounds: { minX: number; maxX: number; minY: number; maxY: number };
 }
@@ -59,6 +79,11 @@ export interface LayoutWorker {
   host: string;
   /** The worker's pipe, if it has one. */
   linkType: LinkType | null;
+  /**
+   * Nothing wrong with it (alive, no dead letters, not paused on its own, not stuck, not in
+   * maintenance): in a fleet of more than `LAYOUT.groupAbove` it joins its host's group.
+   */
+  calm?: boolean;
 }
 
 /**
@@ -126,6 +151,15 @@ export const LAYOUT = {
   },
   /** A NAS-hosted blade's pipe comes from in front and curls into its right edge. */
   nasTail: { approachZ: 0.6, curlX: 0.4, curlZ: 0.4 },
+  /**
+   * Beyond this many workers the scene groups calm ones (issue #14: the 3D view stays legible
+   * to 500): every problem worker keeps its own blade, HUD and pipe.
+   */
+  groupAbove: 50,
+  /** Fewer calm workers than this on a host and link type are drawn on their own. */
+  groupMin: 2,
+  /** A grouped host's grid is at most this many rows tall, so that stacked hosts stay short. */
+  groupedRows: 3,
   /** Between two hosts stacked right of the bus. */
   hostGapY: 1.2,
   /** The camera's bounds reach at least this far below and above the bus's edge. */
@@ -157,15 +191,22 @@ function fractionBefore(points: readonly Vec3[], index: number, back: number): n
   return Math.min(0.95, Math.max(0.05, (upTo - back) / total));
 }
 
-/** Rows and columns for `count` blades: one column up to eight, then roughly twice as tall as wide. */
-export function gridShape(count: number): { rows: number; cols: number } {
+/**
+ * Rows and columns for `count` blades: one column up to eight, then roughly twice as tall as
+ * wide; a `grouped` host's few cells go at most `LAYOUT.groupedRows` tall instead.
+ */
+export function gridShape(count: number, grouped = false): { rows: number; cols: number } {
   if (count <= 0) return { rows: 0, cols: 0 };
-  const rows = count <= LAYOUT.maxSingleColumn ? count : Math.ceil(Math.sqrt(count * 2));
+  const rows = grouped
+    ? Math.min(count, LAYOUT.groupedRows)
+    : count <= LAYOUT.maxSingleColumn
+      ? count
+      : Math.ceil(Math.sqrt(count * 2));
   return { rows, cols: Math.ceil(count / rows) };
 }
 
-function gridSize(count: number): { width: number; height: number } {
-  const { rows, cols } = gridShape(count);
+function gridSize(count: number, grouped: boolean): { width: number; height: number } {
+  const { rows, cols } = gridShape(count, grouped);
   return {
     width: cols * LAYOUT.slotWidth + Math.max(0, cols - 1) * LAYOUT.gapX,
     height: rows * LAYOUT.slotHeight + Math.max(0, rows - 1) * LAYOUT.gapY,
@@ -173,8 +214,8 @@ function gridSize(count: number): { width: number; height: number } {
 }
 
 /** Blade centres of a grid whose top-left corner is (left, top), filled column by column. */
-function gridCenters(count: number, left: number, top: number): Vec3[] {
-  const { rows } = gridShape(count);
+function gridCenters(count: number, grouped: boolean, left: number, top: number): Vec3[] {
+  const { rows } = gridShape(count, grouped);
   return Array.from({ length: count }, (_, index) => {
     const col = Math.floor(index / rows);
     const row = index % rows;
@@ -186,23 +227,66 @@ function gridCenters(count: number, left: number, top: number): Vec3[] {
   });
 }
 
-/** The blades of `workers` in a grid whose top-left corner is (left, top). */
-function placeSlots(
-  workers: readonly LayoutWorker[],
-  host: string,
+/** What one host draws: its groups (none in a small fleet), then its other workers. */
+interface HostCells {
+  name: string;
+  groups: Omit<GroupSlot, 'center' | 'width' | 'height'>[];
+  workers: LayoutWorker[];
+}
+
+function cellCount(cells: HostCells): number {
+  return cells.groups.length + cells.workers.length;
+}
+
+/** Whether a host's grid is a grouped one (and so kept short). */
+function isGrouped(cells: HostCells): boolean {
+  return cells.groups.length > 0;
+}
+
+/**
+ * `workers` of one host as cells: when `grouping`, its calm workers per link type become a
+ * group (if at least `LAYOUT.groupMin` of them), first; everyone else is drawn on their own.
+ */
+function hostCells(name: string, workers: readonly LayoutWorker[], grouping: boolean): HostCells {
+  const calm = new Map<LinkType | null, string[]>();
+  if (grouping)
+    for (const worker of workers)
+      if (worker.calm)
+        calm.set(worker.linkType, [...(calm.get(worker.linkType) ?? []), worker.name]);
+  const groups = [...calm.entries()]
+    .filter(([, members]) => members.length >= LAYOUT.groupMin)
+    .map(([linkType, members]) => ({
+      id: `group:${name}:${linkType ?? 'none'}`,
+      host: name,
+      linkType,
+      members,
+    }));
+  const grouped = new Set(groups.flatMap((group) => group.members));
+  return { name, groups, workers: workers.filter((worker) => !grouped.has(worker.name)) };
+}
+
+/** The groups and blades of one host in a grid whose top-left corner is (left, top). */
+function placeCells(
+  cells: HostCells,
   left: number,
   top: number,
-): WorkerSlot[] {
-  return gridCenters(workers.length, left, top).flatMap((center, index) => {
-    const worker = workers[index];
-    return worker
-      ? [{ name: worker.name, host, center, width: LAYOUT.slotWidth, height: LAYOUT.slotHeight }]
-      : [];
-  });
+): { groups: GroupSlot[]; slots: WorkerSlot[] } {
+  const centers = gridCenters(cellCount(cells), isGrouped(cells), left, top);
+  const size = { width: LAYOUT.slotWidth, height: LAYOUT.slotHeight };
+  return {
+    groups: cells.groups.flatMap((group, index) => {
+      const center = centers[index];
+      return center ? [{ ...group, center, ...size }] : [];
+    }),
+    slots: cells.workers.flatMap((worker, index) => {
+      const center = centers[cells.groups.length + index];
+      return center ? [{ name: worker.name, host: cells.name, center, ...size }] : [];
+    }),
+  };
 }
 
 /** The top-right corner of a blade (over its kind tag, not its name), just in front of it. */
-function badgeCorner(slot: WorkerSlot): Vec3 {
+function badgeCorner(slot: Pick<WorkerSlot, 'center' | 'width' | 'height'>): Vec3 {
   return [
     slot.center[0] + slot.width / 2 - LAYOUT.badgeInset,
     slot.center[1] + slot.height / 2,
@@ -224,9 +308,9 @@ const RIGHT_LEFT = LAYOUT.busRadius + LAYOUT.busToHost;
  * The hosts right of the bus, each sized to hold its blades, stacked top to bottom and centred
  * as one column on the bus's height (one host sits where the Windows node always did).
  */
-function rightNodes(hosts: readonly { name: string; count: number }[]): RightNode[] {
-  const sizes = hosts.map(({ count }) => {
-    const grid = gridSize(count);
+function rightNodes(hosts: readonly HostCells[]): RightNode[] {
+  const sizes = hosts.map((cells) => {
+    const grid = gridSize(cellCount(cells), isGrouped(cells));
     return {
       width: Math.max(grid.width, LAYOUT.slotWidth) + 2 * LAYOUT.padding,
       height: Math.max(grid.height, LAYOUT.slotHeight) + 2 * LAYOUT.padding + LAYOUT.titleSpace,
@@ -263,9 +347,10 @@ interface NasNode {
   gridTop: number;
 }
 
-/** The NAS, left of the bus: its two services, then room for `count` workers placed on it. */
-function nasNode(count: number): NasNode {
-  const grid = gridSize(count);
+/** The NAS, left of the bus: its two services, then room for the cells placed on it. */
+function nasNode(cells: HostCells): NasNode {
+  const count = cellCount(cells);
+  const grid = gridSize(count, isGrouped(cells));
   const inner = Math.max(LAYOUT.nasWidth - 2 * LAYOUT.padding, grid.width);
   const width = inner + 2 * LAYOUT.padding;
   const servicesHeight = 2 * LAYOUT.serviceHeight + LAYOUT.gapY * 2;
@@ -297,7 +382,10 @@ function nasNode(count: number): NasNode {
  * right of the bus take pipes on their left edge, inner columns via the back lane; blades on the
  * NAS on their right edge, from in front.
  */
-function pipeTail(slot: WorkerSlot, nasRight: number): { tail: Vec3[]; firstColumn: boolean } {
+function pipeTail(
+  slot: Pick<WorkerSlot, 'host' | 'center'>,
+  nasRight: number,
+): { tail: Vec3[]; firstColumn: boolean } {
   const [sx, sy] = slot.center;
   if (slot.host === SOURCE_HOST) {
     const endX = sx + LAYOUT.slotWidth / 2 - LAYOUT.pipeEndInset;
@@ -387,64 +475,96 @@ function rightHostNames(workers: readonly LayoutWorker[], hostOrder: readonly st
   return names.filter((name) => name !== SOURCE_HOST);
 }
 
+/** Whatever a pipe ends at: one worker's blade, or a group's node. */
+interface PipeOwner {
+  name: string;
+  type: LinkType;
+  cell: Pick<WorkerSlot, 'host' | 'center' | 'width' | 'height'>;
+  members?: readonly string[];
+}
+
 /**
  * Places the NAS (left), the Redis bus (centre) and every other host (right, stacked in
  * `hostOrder`) with its workers, and routes every pipe: render queues NAS gateway → bus →
- * worker, `http-pull` from the NAS stock service straight to the worker, under the bus.
+ * worker, `http-pull` from the NAS stock service straight to the worker, under the bus. In a
+ * fleet of more than `LAYOUT.groupAbove`, each host's calm workers are one group node per link
+ * type, with one pipe; every other worker keeps its own blade and pipe.
  */
 export function computeLayout(
   workers: readonly LayoutWorker[],
   hostOrder: readonly string[] = [],
 ): SceneLayout {
-  const onNas = workers.filter((worker) => worker.host === SOURCE_HOST);
-  const byHost = rightHostNames(workers, hostOrder).map((name) => ({
-    name,
-    workers: workers.filter((worker) => worker.host === name),
-  }));
+  const grouping = workers.length > LAYOUT.groupAbove;
+  const cellsOf = (name: string) =>
+    hostCells(
+      name,
+      workers.filter((worker) => worker.host === name),
+      grouping,
+    );
+  const onNas = cellsOf(SOURCE_HOST);
+  const byHost = rightHostNames(workers, hostOrder).map(cellsOf);
   const bus = { center: [0, 0, 0] as Vec3, radius: LAYOUT.busRadius };
-  const right = rightNodes(byHost.map(({ name, workers }) => ({ name, count: workers.length })));
-  const nas = nasNode(onNas.length);
-  const slots = [
-    ...byHost.flatMap(({ name, workers }, index) =>
-      placeSlots(workers, name, RIGHT_LEFT + LAYOUT.padding, right[index]?.gridTop ?? 0),
+  const right = rightNodes(byHost);
+  const nas = nasNode(onNas);
+  const placed = [
+    ...byHost.map((cells, index) =>
+      placeCells(cells, RIGHT_LEFT + LAYOUT.padding, right[index]?.gridTop ?? 0),
     ),
-    ...placeSlots(onNas, SOURCE_HOST, nas.gridLeft, nas.gridTop),
+    placeCells(onNas, nas.gridLeft, nas.gridTop),
   ];
+  const slots = placed.flatMap((host) => host.slots);
+  const groups = placed.flatMap((host) => host.groups);
 
-  const queued = workers.filter((worker) => worker.linkType === 'redis-queue');
-  const queueIndex = new Map(queued.map((worker, index) => [worker.name, index]));
-  const crowded =
-    byHost.some(({ workers }) => gridShape(workers.length).cols > 1) ||
-    gridShape(onNas.length).cols > 1;
-  const pipes: PipeLayout[] = [];
+  // Pipe owners in the fleet's order, a group where its first member is: without groups,
+  // exactly the workers that have a pipe.
+  const groupOf = new Map(groups.flatMap((group) => group.members.map((m) => [m, group])));
   const slotOf = new Map(slots.map((slot) => [slot.name, slot]));
+  const owners: PipeOwner[] = [];
+  const seen = new Set<string>();
   for (const worker of workers) {
+    if (worker.linkType === null) continue;
+    const group = groupOf.get(worker.name);
     const slot = slotOf.get(worker.name);
-    if (!slot || worker.linkType === null) continue;
-    const { tail, firstColumn } = pipeTail(slot, nas.right);
+    const owner: PipeOwner | null = group
+      ? {
+          name: group.id,
+          type: worker.linkType,
+          cell: group,
+          members: group.members,
+        }
+      : slot
+        ? { name: worker.name, type: worker.linkType, cell: slot }
+        : null;
+    if (!owner || seen.has(owner.name)) continue;
+    seen.add(owner.name);
+    owners.push(owner);
+  }
+
+  const queued = owners.filter((owner) => owner.type === 'redis-queue');
+  const queueIndex = new Map(queued.map((owner, index) => [owner.name, index]));
+  const crowded = [...byHost, onNas].some(
+    (cells) => gridShape(cellCount(cells), isGrouped(cells)).cols > 1,
+  );
+  const pipes = owners.map(({ name, type, cell, members }): PipeLayout => {
+    const { tail, firstColumn } = pipeTail(cell, nas.right);
     const head =
-      worker.linkType === 'redis-queue'
-        ? queuePipePoints(
-            nas,
-            bus.center,
-            queueIndex.get(worker.name) ?? 0,
-            queued.length,
-            slot.center[1],
-          )
-        : pullPipePoints(nas, slot.center[1]);
+      type === 'redis-queue'
+        ? queuePipePoints(nas, bus.center, queueIndex.get(name) ?? 0, queued.length, cell.center[1])
+        : pullPipePoints(nas, cell.center[1]);
     const points = [...head, ...tail];
-    pipes.push({
-      worker: worker.name,
-      type: worker.linkType,
+    return {
+      worker: name,
+      type,
       points,
       // An inner column's pipe is cut before it disappears behind the first column.
       markerAt: firstColumn
-        ? LAYOUT.markerAt[worker.linkType]
+        ? LAYOUT.markerAt[type]
         : fractionBefore(points, APPROACH_POINT, LAYOUT.innerCutBack),
-      badgeAt: crowded ? badgeCorner(slot) : null,
-      bidirectional: worker.linkType === 'http-pull',
-    });
-  }
+      badgeAt: crowded ? badgeCorner(cell) : null,
+      bidirectional: type === 'http-pull',
+      ...(members ? { members } : {}),
+    };
+  });
 
   return {
     nas: nas.box,
@@ -453,6 +573,7 @@ export function computeLayout(
     bus,
     hosts: right.map(({ name, box }) => ({ name, box })),
     slots,
+    groups,
     pipes,
     bounds: sceneBounds([nas.box, ...right.map(({ box }) => box)]),
   };

@@ -45,9 +45,10 @@ async function open(
 const text = (page: Page, selector: string) => page.locator(selector).allInnerTexts();
 
 /** What tells each state apart: in the pixels of the canvas, and in the DOM over it. */
-// fleet-1000 is the 2D view's (card-virtual.test.ts); the 3D view draws up to 500.
+// fleet-1000 is the 2D view's (card-virtual.test.ts); fleet-500, the 3D view grouped, has its
+// own (scene-scale.test.ts).
 const STATES: Record<
-  Exclude<MockState, 'fleet-1000'>,
+  Exclude<MockState, 'fleet-500' | 'fleet-1000'>,
   { pixels: (c: ColourCounts) => void; dom: (page: Page) => Promise<void>; workers?: number }
 > = {
   healthy: {
