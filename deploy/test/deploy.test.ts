@@ -367,13 +367,19 @@ describe('when the workers die', () => {
       .trim()
       .split('\n')[0];
     execFileSync('kill', ['-9', String(node)]);
-    const after = await eventually('alerting restarted and healthy', 120_000, async () => {
+    // The first healthcheck after a restart runs one 30 s interval later, and its own `node -e`
+    // can take its whole 10 s timeout on a loaded machine: a few intervals' room.
+    const after = await eventually('alerting restarted and healthy', 240_000, async () => {
       const current = (await projectContainers()).find((c) => c.service === 'alerting');
-      return current &&
+      if (
+        current &&
         current.restartCount > (before?.restartCount ?? 0) &&
         current.health === 'healthy'
-        ? current
-        : undefined;
+      ) {
+        return current;
+      }
+      // Thrown, not returned: `eventually` reports the last state it saw when it gives up.
+      throw new Error(`last seen ${JSON.stringify(current ?? 'no alerting container')}`);
     });
     expect(after.pid).not.toBe(before?.pid);
     // Several checks of the restarted service (every 2 s) while the workers are still down.
