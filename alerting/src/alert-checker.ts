@@ -4,11 +4,22 @@ import { alertButtonRows, attachButtons, incidentRow, namedRows } from './alert-
 import { type AlertState, mergeAlertStates, type PressRecord } from './alert-state.js';
 import { type AlertStore, type OutboxMessage, outboxMessage } from './alert-store.js';
 import type { AlertingMetrics } from './alerting-metrics.js';
-import { type CheckOutcome, type CheckRules, evaluateCheck } from './evaluate-check.js';
-import { type HistoryEvent, historyOfCheck } from './history/history-event.js';
+import {
+  type AlertEvent,
+  type CheckOutcome,
+  type CheckRules,
+  evaluateCheck,
+} from './evaluate-check.js';
+import {
+  commandWindowsOf,
+  type HistoryEvent,
+  historyOfCheck,
+  type MaintenanceActors,
+} from './history/history-event.js';
 import type { HistoryStream } from './history/history-stream.js';
 import { acknowledgedDown, trackIncidents } from './incidents.js';
 import type { Lang } from './lang.js';
+import type { MaintenanceStore } from './maintenance-store.js';
 import { type RenderedMessage, renderAlertMessages, renderEscalation } from './messages.js';
 import { isSilenced, type Silences } from './silences.js';
 
@@ -30,6 +41,8 @@ export interface AlertCheckerOptions {
   rules: CheckRules;
   /** Where each check's transitions are recorded, in the same commit as its state. */
   history: HistoryStream;
+  /** Who started and ended command windows, for the history. @defaultValue nobody known */
+  maintenance?: Pick<MaintenanceStore, 'actors'>;
   lang: Lang;
   /** Each message goes to every one of these chats. */
   chatIds: readonly string[];
@@ -110,6 +123,16 @@ export class AlertChecker {
     metrics.checks.inc({ result: 'error' });
     logger.warn('alert state kept changing under this check; skipped it');
     return null;
+  }
+
+  /** Who started and ended the command windows of these events; unknown when Redis fails. */
+  private async actors(events: readonly AlertEvent[]): Promise<MaintenanceActors> {
+    const ids = commandWindowsOf(events);
+    if (ids.length === 0 || !this.options.maintenance) return {};
+    return this.options.maintenance.actors(ids).catch((error: Error) => {
+      this.options.logger.warn({ error: error.message }, 'could not read who started maintenance');
+      return {};
+    });
   }
 
   /**
@@ -201,7 +224,10 @@ export class AlertChecker {
         for (const chatId of chatIds) messages.push(outboxMessage(chatId, text, now));
       }
     }
-    const transitions = [...this.pendingHistory, ...historyOfCheck(outcome.events, announce, now)];
+    const transitions = [
+      ...this.pendingHistory,
+      ...historyOfCheck(outcome.events, announce, now, await this.actors(outcome.events)),
+    ];
     if (escalation) {
       const texts: RenderedMessage[] = [];
       const due = tracked.escalated.flatMap((id) => {

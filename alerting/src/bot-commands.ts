@@ -1,10 +1,11 @@
 import { type StatusDocument, stateLabel } from '@fleet/core/contracts';
 import type { AlertState } from './alert-state.js';
-import { formatDuration, parseDuration } from './duration.js';
-import { escapeHtml, fitLines, htmlToPlain } from './html.js';
+import { formatClock, formatDuration, parseDuration } from './duration.js';
+import { escapeHtml, fitLines, htmlToPlain, wrapList } from './html.js';
 import type { Lang } from './lang.js';
+import { type RunningWindow, runningWindowLines } from './maintenance-view.js';
 import type { RenderedMessage } from './messages.js';
-import { SILENCE_ALL, type Silences } from './silences.js';
+import { isSilenced, SILENCE_ALL, type Silences } from './silences.js';
 
 /** Longest silence a command may set: a forgotten silence must not hide alerts for ever. */
 export const MAX_SILENCE_MS = 30 * 86_400_000;
@@ -105,6 +106,8 @@ const REPLIES = {
     beatAgo: (ago: string) => `${ago} 전`,
     downFor: (duration: string) => `${duration}째`,
     silencedList: '🔕 무음:',
+    silencedUntil: (left: string, until: string) => `${left}, ${until}까지`,
+    maintenanceList: '🛠 점검 중:',
     silenced: (target: string, duration: string) => `🔕 ${target}: ${duration} 동안 알림 끔`,
     unsilenced: (target: string) => `🔔 ${target}: 알림 다시 켬`,
     notSilenced: (target: string) => `${target}: 꺼진 알림이 없습니다.`,
@@ -139,6 +142,8 @@ const REPLIES = {
     beatAgo: (ago: string) => `${ago} ago`,
     downFor: (duration: string) => `for ${duration}`,
     silencedList: '🔕 Silenced:',
+    silencedUntil: (left: string, until: string) => `${left}, until ${until}`,
+    maintenanceList: '🛠 Maintenance:',
     silenced: (target: string, duration: string) => `🔕 ${target}: silenced for ${duration}`,
     unsilenced: (target: string) => `🔔 ${target}: alerts back on`,
     notSilenced: (target: string) => `${target}: nothing was silenced.`,
@@ -170,13 +175,24 @@ function rendered(lines: string[], lang: Lang): RenderedMessage {
   return { html, plain: htmlToPlain(html) };
 }
 
-/** The `/status` answer: one line per worker, Redis, and the active silences. */
+/** What `/status` tells besides the document: the silences and the running windows. */
+export interface StatusMutes {
+  silences: Silences;
+  windows: readonly RunningWindow[];
+}
+
+/**
+ * The `/status` answer: Redis, then what keeps alerts back (maintenance windows, silences) so
+ * that a long fleet list cut at 4096 never hides it, then one line per worker (🛠 / 🔕 on those
+ * that are kept quiet).
+ */
 export function renderStatus(
   document: StatusDocument | null,
   state: AlertState | null,
-  silences: Silences,
+  mutes: StatusMutes,
   now: number,
   lang: Lang,
+  timeZone: string,
 ): RenderedMessage {
   const r = REPLIES[lang];
   if (!document) return rendered([r.noData], lang);
@@ -184,7 +200,23 @@ export function renderStatus(
     ? r.redisOk
     : `${r.redisDown(escapeHtml(document.redis_error ?? '?'))} ${r.stale}`;
   const lines = [`<b>${r.statusTitle}</b> · ${redisLine}`];
-  for (const worker of document.workers.filter((w) => w.in_fleet)) {
+  const fleet = document.workers.filter((w) => w.in_fleet);
+  if (mutes.windows.length > 0) {
+    lines.push(
+      r.maintenanceList,
+      ...runningWindowLines(mutes.windows, fleet, now, lang, timeZone).map((line) => `  ${line}`),
+    );
+  }
+  const silences = Object.entries(mutes.silences).filter(([, until]) => until > now);
+  if (silences.length > 0) {
+    const list = silences.map(
+      ([target, until]) =>
+        `${escapeHtml(target)} (${r.silencedUntil(formatDuration(until - now, lang), formatClock(until, now, timeZone))})`,
+    );
+    lines.push(...wrapList(r.silencedList, list));
+  }
+  if (lines.length > 1) lines.push('');
+  for (const worker of fleet) {
     const parts = [`${escapeHtml(worker.name)}`, stateLabel(worker, lang)];
     const downSince = state?.workers[worker.name]?.downSince;
     if (!worker.alive && downSince) parts.push(r.downFor(formatDuration(now - downSince, lang)));
@@ -193,14 +225,9 @@ export function renderStatus(
     }
     if (worker.queue !== null) parts.push(r.queue(worker.queue_depth));
     if (worker.dead_letter > 0) parts.push(`❌ ${r.deadLetter(worker.dead_letter)}`);
+    if (worker.maintenance !== null) parts.push('🛠');
+    if (isSilenced(worker.name, mutes.silences, now)) parts.push('🔕');
     lines.push(parts.join(' · '));
-  }
-  const active = Object.entries(silences).filter(([, until]) => until > now);
-  if (active.length > 0) {
-    const list = active.map(
-      ([target, until]) => `${escapeHtml(target)} (${formatDuration(until - now, lang)})`,
-    );
-    lines.push('', `${r.silencedList} ${list.join(', ')}`);
   }
   return rendered(lines, lang);
 }

@@ -35,6 +35,8 @@ export interface CommandPollerOptions {
   /** Long-poll wait of each `getUpdates`, in seconds. */
   pollTimeoutS: number;
   lang: Lang;
+  /** Clock times (until when a silence or a window runs) are told in this zone. */
+  timeZone: string;
   now: () => number;
   logger: Logger;
   metrics: AlertingMetrics;
@@ -220,7 +222,12 @@ export class CommandPoller {
         return renderUsage(command.command, lang);
       case 'status': {
         const { document, state } = this.options.snapshot();
-        return renderStatus(document, state, await store.loadSilences(now()), now(), lang);
+        const at = now();
+        const mutes = {
+          silences: await store.loadSilences(at),
+          windows: await this.options.maintenance.running(at),
+        };
+        return renderStatus(document, state, mutes, at, lang, this.options.timeZone);
       }
     }
   }

@@ -3,6 +3,7 @@ import {
   MAINTENANCE_ALL,
   type MaintenanceSource,
   maintenanceCovers,
+  maintenanceSourceOf,
   type StatusDocument,
   type WorkerStatus,
 } from '@fleet/core/contracts';
@@ -76,6 +77,7 @@ export type AlertEvent =
       type: 'maintenance_over';
       id: string;
       target: string;
+      source: MaintenanceSource;
       /** The fleet's workers it covered. */
       workers: string[];
       /** How long it ran (to its planned end, or to the check that saw it ended early). */
@@ -280,6 +282,7 @@ function evaluateMaintenance(
       type: 'maintenance_over',
       id,
       target: watch.target,
+      source: maintenanceSourceOf(id),
       workers: covered(watch.target),
       lastedMs: Math.min(now, watch.until) - watch.startedAt,
       quiet: true,

@@ -3,6 +3,7 @@ import {
   type Logger,
   MAINTENANCE_ALL,
   type MaintenanceSpec,
+  maintenanceSourceOf,
   nextStart,
 } from '@fleet/core';
 import type { BotCommand } from './bot-commands.js';
@@ -10,54 +11,16 @@ import { formatClock, formatDuration } from './duration.js';
 import { escapeHtml, fitLines, htmlToPlain } from './html.js';
 import type { Lang } from './lang.js';
 import type { MaintenanceActor, MaintenanceStore } from './maintenance-store.js';
+import { maintenanceTexts, type RunningWindow, runningWindowLines } from './maintenance-view.js';
 import type { RenderedMessage } from './messages.js';
-import { isAllowedUser, type TelegramUser } from './telegram-users.js';
+import { historyActor, isAllowedUser, type TelegramUser } from './telegram-users.js';
 
 export type MaintenanceCommand = Extract<BotCommand, { name: 'maintenance' }>;
-
-const REPLIES = {
-  ko: {
-    title: '🛠 점검 중',
-    none: '진행 중인 점검이 없습니다.',
-    window: (id: string, target: string, until: string) => `#${id} ${target} · ${until}까지`,
-    scheduled: '예정 (플리트 파일)',
-    schedule: (target: string, schedule: string, tz: string, duration: string) =>
-      `${target} · ${schedule} (${tz}), ${duration}`,
-    next: (at: string) => `다음 ${at}`,
-    started: (id: string, target: string, until: string) =>
-      `🛠 #${id} ${target}: ${until}까지 점검 (알림 없음). 끝내기: /maintenance end ${id}`,
-    ended: (ids: string) => `🛠 점검 끝: ${ids}`,
-    nothingToEnd: (selector: string) => `끝낼 점검이 없습니다: ${selector}`,
-    scheduleOnly: (id: string) => `${id}는 플리트 파일의 점검입니다: 파일에서 바꾸세요.`,
-    refused: '이 작업을 할 권한이 없습니다.',
-    unknownTarget: (target: string, known: string) =>
-      `알 수 없는 대상: ${target}\n가능한 값: ${known}`,
-    omitted: (count: number) => `… 외 ${count}줄`,
-  },
-  en: {
-    title: '🛠 Maintenance',
-    none: 'No maintenance running.',
-    window: (id: string, target: string, until: string) => `#${id} ${target} · until ${until}`,
-    scheduled: 'Scheduled (fleet file)',
-    schedule: (target: string, schedule: string, tz: string, duration: string) =>
-      `${target} · ${schedule} (${tz}), ${duration}`,
-    next: (at: string) => `next ${at}`,
-    started: (id: string, target: string, until: string) =>
-      `🛠 #${id} ${target}: maintenance until ${until} (no alerts). To end it: /maintenance end ${id}`,
-    ended: (ids: string) => `🛠 maintenance ended: ${ids}`,
-    nothingToEnd: (selector: string) => `No maintenance to end: ${selector}`,
-    scheduleOnly: (id: string) => `${id} comes from the fleet file: change it there.`,
-    refused: 'You are not allowed to do this.',
-    unknownTarget: (target: string, known: string) =>
-      `Unknown target: ${target}\nChoose from: ${known}`,
-    omitted: (count: number) => `… ${count} more lines`,
-  },
-} as const;
 
 export interface MaintenanceBotOptions {
   store: MaintenanceStore;
   /** The fleet's workers and hosts: the valid targets, with `all`. */
-  workers: readonly string[];
+  workers: readonly { name: string; host: string }[];
   hosts: readonly string[];
   /** The fleet file's recurring windows. */
   schedules: readonly MaintenanceSpec[];
@@ -87,14 +50,15 @@ export class MaintenanceBot {
 
   async answer(command: MaintenanceCommand, origin: CommandOrigin): Promise<RenderedMessage> {
     const { store, lang, now, logger } = this.options;
-    const r = REPLIES[lang];
+    const r = maintenanceTexts(lang);
     if (command.action === 'list') return this.list();
     const actor: MaintenanceActor = {
       userId: origin.from?.id ?? null,
       name: origin.from?.username ?? origin.from?.first_name ?? null,
       chatId: origin.chatId,
     };
-    if (!isAllowedUser(this.options.allowedUserIds, origin.from)) {
+    const user = origin.from;
+    if (!user || !isAllowedUser(this.options.allowedUserIds, user)) {
       logger.warn(
         { userId: actor.userId, chatId: origin.chatId, action: command.action },
         'refused a maintenance command from a user who is not allowed',
@@ -103,10 +67,10 @@ export class MaintenanceBot {
       return this.rendered([r.refused]);
     }
     if (command.action === 'end') {
-      if (command.selector.startsWith('schedule:')) {
+      if (maintenanceSourceOf(command.selector) === 'schedule') {
         return this.rendered([r.scheduleOnly(escapeHtml(command.selector))]);
       }
-      const ended = await store.end(command.selector, actor, now());
+      const ended = await store.end(command.selector, historyActor(user), actor, now());
       logger.info({ userId: actor.userId, selector: command.selector, ended }, 'maintenance ended');
       if (ended.length === 0) return this.rendered([r.nothingToEnd(escapeHtml(command.selector))]);
       this.options.wakeChecks();
@@ -122,7 +86,14 @@ export class MaintenanceBot {
     const until = start + command.durationMs;
     const by = actor.name ? `${actor.name} (${actor.userId})` : String(actor.userId);
     const { id, created } = await store.start(
-      { target: command.target, start, until, reason: command.reason, by },
+      {
+        target: command.target,
+        start,
+        until,
+        reason: command.reason,
+        by,
+        startedBy: historyActor(user),
+      },
       { chatId: origin.chatId, messageId: origin.messageId },
       actor,
       start,
@@ -143,23 +114,33 @@ export class MaintenanceBot {
     ]);
   }
 
+  /** The windows running at `at`, fleet file's and commands', with who started them. */
+  async running(at: number): Promise<RunningWindow[]> {
+    const stored = await this.options.store.running(at);
+    const startedBy = new Map(stored.map((window) => [window.id, window.startedBy ?? null]));
+    return activeMaintenance(this.options.schedules, stored, at).map((window) => ({
+      ...window,
+      startedBy: startedBy.get(window.id) ?? null,
+    }));
+  }
+
   /** Every valid target: `all`, the hosts, the workers. */
   private targets(): string[] {
-    return [MAINTENANCE_ALL, ...this.options.hosts, ...this.options.workers];
+    return [
+      MAINTENANCE_ALL,
+      ...this.options.hosts,
+      ...this.options.workers.map((worker) => worker.name),
+    ];
   }
 
   private async list(): Promise<RenderedMessage> {
-    const { store, lang, now, schedules, timeZone } = this.options;
-    const r = REPLIES[lang];
+    const { lang, now, schedules, timeZone, workers } = this.options;
+    const r = maintenanceTexts(lang);
     const at = now();
-    const running = activeMaintenance(schedules, await store.running(at), at);
+    const running = await this.running(at);
     const lines = [`<b>${r.title}</b>`];
     if (running.length === 0) lines.push(r.none);
-    for (const window of running) {
-      const until = formatClock(Date.parse(window.until), at, timeZone);
-      const reason = window.reason ? ` · ${escapeHtml(window.reason)}` : '';
-      lines.push(`${r.window(window.id, escapeHtml(window.target), until)}${reason}`);
-    }
+    lines.push(...runningWindowLines(running, workers, at, lang, timeZone));
     if (schedules.length > 0) lines.push('', `<i>${r.scheduled}</i>`);
     for (const spec of schedules) {
       const next = nextStart(spec, at);
@@ -179,7 +160,7 @@ export class MaintenanceBot {
   }
 
   private rendered(lines: string[]): RenderedMessage {
-    const html = fitLines(lines, REPLIES[this.options.lang].omitted);
+    const html = fitLines(lines, maintenanceTexts(this.options.lang).omitted);
     return { html, plain: htmlToPlain(html) };
   }
 }

@@ -1,14 +1,17 @@
 import { alertingKeys, parseStoredMaintenance, type StoredMaintenance } from '@fleet/core';
 import type { Redis, Result } from 'ioredis';
+import type { HistoryActor, MaintenanceActors } from './history/history-event.js';
 
 /** Audit entries kept (approximately: `XADD MAXLEN ~`). */
 const AUDIT_MAXLEN = 1000;
 /** How long a command's message id is remembered, so a redelivered command starts nothing twice. */
 const REQUEST_TTL_S = 86_400;
+/** How long an ended window is kept: the check that sees it end reads who ended it. */
+const ENDED_KEPT_MS = 86_400_000;
 
-// Prunes the windows that have ended, then adds one under the next number, unless this request
-// (chat and message id) already did: a command redelivered after a crash starts nothing twice.
-// `until` is a Lua keyword, hence w['until'].
+// Prunes the windows that ended before ARGV[1], then adds one under the next number, unless this
+// request (chat and message id) already did: a command redelivered after a crash starts nothing
+// twice. `until` is a Lua keyword, hence w['until'].
 const START = {
   numberOfKeys: 4,
   lua: `
@@ -30,21 +33,26 @@ return {id, 1}
 `,
 };
 
-// Ends every window whose id or target is the selector, and audits what it ended.
+// Ends every running window whose id or target is the selector: its `until` becomes now and it
+// records who ended it (ARGV[4], JSON); audits what it ended.
 const END = {
   numberOfKeys: 2,
   lua: `
+local now = tonumber(ARGV[3])
 local ended = {}
 local all = redis.call('HGETALL', KEYS[1])
 for i = 1, #all, 2 do
   local ok, w = pcall(cjson.decode, all[i + 1])
-  if all[i] == ARGV[1] or (ok and type(w) == 'table' and w.target == ARGV[1]) then
-    redis.call('HDEL', KEYS[1], all[i])
+  if ok and type(w) == 'table' and (all[i] == ARGV[1] or w.target == ARGV[1])
+    and tonumber(w['until']) and tonumber(w['until']) > now then
+    w['until'] = now
+    w.endedBy = cjson.decode(ARGV[4])
+    redis.call('HSET', KEYS[1], all[i], cjson.encode(w))
     table.insert(ended, all[i])
   end
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'action', 'end', 'selector', ARGV[1],
-  'ended', table.concat(ended, ','), unpack(ARGV, 3))
+  'ended', table.concat(ended, ','), unpack(ARGV, 5))
 return ended
 `,
 };
@@ -67,6 +75,8 @@ declare module 'ioredis' {
       audit: string,
       selector: string,
       auditMaxlen: number,
+      now: number,
+      endedBy: string,
       ...auditFields: string[]
     ): Result<string[], Context>;
   }
@@ -132,7 +142,7 @@ export class MaintenanceStore {
       this.keys.sequence,
       this.keys.audit,
       this.keys.request(request.chatId, request.messageId),
-      now,
+      now - ENDED_KEPT_MS,
       body,
       REQUEST_TTL_S,
       AUDIT_MAXLEN,
@@ -145,14 +155,42 @@ export class MaintenanceStore {
     return { id, created: created === 1 };
   }
 
-  /** Ends the windows whose id or target is `selector`; returns the ids ended (none: []). */
-  async end(selector: string, actor: MaintenanceActor, now: number): Promise<string[]> {
+  /**
+   * Ends the running windows whose id or target is `selector`, by `endedBy`; returns the ids
+   * ended (none: []).
+   */
+  async end(
+    selector: string,
+    endedBy: HistoryActor,
+    actor: MaintenanceActor,
+    now: number,
+  ): Promise<string[]> {
     return this.redis.alertingMaintenanceEnd(
       this.keys.windows,
       this.keys.audit,
       selector,
       AUDIT_MAXLEN,
+      now,
+      JSON.stringify(endedBy),
       ...actorFields(actor, now),
+    );
+  }
+
+  /** Who started and who ended each of these command windows (unknown ids are left out). */
+  async actors(ids: readonly string[]): Promise<MaintenanceActors> {
+    if (ids.length === 0) return {};
+    const values = await this.redis.hmget(this.keys.windows, ...ids);
+    const found = Object.fromEntries(
+      ids.flatMap((id, index) => {
+        const value = values[index];
+        return typeof value === 'string' ? [[id, value]] : [];
+      }),
+    );
+    return Object.fromEntries(
+      parseStoredMaintenance(found).windows.map((window) => [
+        window.id,
+        { startedBy: window.startedBy ?? null, endedBy: window.endedBy ?? null },
+      ]),
     );
   }
 

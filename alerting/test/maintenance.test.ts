@@ -78,6 +78,14 @@ async function command(text: string): Promise<string> {
   return sent[before]?.text ?? '';
 }
 
+/** The maintenance events of the history stream, oldest first. */
+async function maintenanceHistory(): Promise<{ type: string }[]> {
+  const history = await db.client.xrange(`${DEFAULTS.keyPrefix}history`, '-', '+');
+  return history
+    .map(([, fields]) => JSON.parse(fields[fields.indexOf('e') + 1] as string))
+    .filter((event) => event.type.startsWith('maintenance_'));
+}
+
 describe('a recurring window (fleet file, Asia/Seoul), on a controlled clock', () => {
   it('says when it starts, keeps its host quiet, and sums up what changed when it ends', async () => {
     await db.workers.beatAll();
@@ -111,11 +119,7 @@ describe('a recurring window (fleet file, Asia/Seoul), on a controlled clock', (
     await afterChecks(service as AlertingService, 3);
     expect(telegram.sent).toHaveLength(3);
     // The history stream has the window, for reports that leave maintenance out.
-    const history = await db.client.xrange(`${DEFAULTS.keyPrefix}history`, '-', '+');
-    const windows = history
-      .map(([, fields]) => JSON.parse(fields[fields.indexOf('e') + 1] as string))
-      .filter((event) => event.type.startsWith('maintenance_'));
-    expect(windows).toEqual([
+    expect(await maintenanceHistory()).toEqual([
       expect.objectContaining({
         type: 'maintenance_start',
         window: 'schedule:0',
@@ -123,11 +127,14 @@ describe('a recurring window (fleet file, Asia/Seoul), on a controlled clock', (
         workers: ['music-render'],
         until: Date.parse('2026-12-02T18:30:00Z'),
         source: 'schedule',
+        by: null,
       }),
       expect.objectContaining({
         type: 'maintenance_end',
         window: 'schedule:0',
         workers: ['music-render'],
+        source: 'schedule',
+        by: null,
       }),
     ]);
   });
@@ -171,7 +178,7 @@ describe('/maintenance (real Redis, fake Bot API)', () => {
     await quietPeriod(2000);
     expect(telegram.sent).toHaveLength(count);
     expect(await command('/maintenance')).toMatch(
-      /^<b>🛠 점검 중<\/b>\n#1 video-render · (\d\d-\d\d )?\d\d:\d\d까지 · driver update\n\n<i>예정 \(플리트 파일\)<\/i>\nnas · 0 3 \* \* \* \(Asia\/Seoul\), 30분 · 다음 (\d\d-\d\d )?03:00 · NAS backup$/,
+      /^<b>🛠 점검 중<\/b>\n#1 video-render · (\d\d-\d\d )?\d\d:\d\d까지 · @operator · driver update\n\n<i>예정 \(플리트 파일\)<\/i>\nnas · 0 3 \* \* \* \(Asia\/Seoul\), 30분 · 다음 (\d\d-\d\d )?03:00 · NAS backup$/,
     );
 
     expect(await command('/maintenance end 1')).toBe('🛠 점검 끝: #1');
@@ -182,6 +189,16 @@ describe('/maintenance (real Redis, fake Bot API)', () => {
       expect.stringMatching(/^<b>🛠 \[video-render\] 점검 중 변화:<\/b> 다운 \(\d+초째\)$/),
     ]);
     expect(await command('/maintenance end 1')).toBe('끝낼 점검이 없습니다: 1');
+    // The history says who started and who ended it, as for acknowledgements.
+    const operator = { id: 4242, name: 'operator' };
+    expect(await maintenanceHistory()).toEqual([
+      expect.objectContaining({ type: 'maintenance_start', window: '1', by: operator }),
+      expect.objectContaining({ type: 'maintenance_end', window: '1', by: operator }),
+    ]);
+    expect((await command('/history video-render')).split('\n').slice(1, 3)).toEqual([
+      expect.stringMatching(/ 🛠 점검 끝 \(video-render\) · operator$/),
+      expect.stringMatching(/ 🔴 다운 \(무음\)$/),
+    ]);
     const audit = await db.client.xrange(KEYS.audit, '-', '+');
     expect(audit.map(([, fields]) => [fields[1], fields[fields.indexOf('user') + 1]])).toEqual([
       ['start', '4242'],
@@ -239,7 +256,7 @@ describe('/maintenance (real Redis, fake Bot API)', () => {
       { id: '1', created: false },
     ]);
     expect((await store.running(Date.now())).map((w) => w.id)).toEqual(['1']);
-    expect(await store.end('nas', actor, 2000)).toEqual(['1']);
+    expect(await store.end('nas', { id: 4242, name: 'op' }, actor, 2000)).toEqual(['1']);
     expect(await store.running(Date.now())).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import {
   maintenanceCovers,
   type StoredMaintenance,
   StoredMaintenanceSchema,
+  scheduleWindowId,
 } from './contracts/maintenance.js';
 
 /** A time span in epoch ms: [start, end). */
@@ -82,7 +83,7 @@ export function activeMaintenance(
     const current = currentPeriod(spec, now);
     if (!current) return;
     windows.push({
-      id: `schedule:${index}`,
+      id: scheduleWindowId(index),
       source: 'schedule',
       target: spec.target,
       started_at: new Date(current.start).toISOString(),

@@ -56,6 +56,7 @@ export type HistoryEvent =
       until: number;
       /** A `/maintenance` command, or a recurring window of the fleet file. */
       source: 'command' | 'schedule';
+      /** Who started a command window (null for the fleet file's). */
       by: HistoryActor | null;
     }
   | {
@@ -64,6 +65,9 @@ export type HistoryEvent =
       window: string;
       target: string;
       workers: string[];
+      /** Absent in events recorded before it was. */
+      source?: 'command' | 'schedule';
+      /** Who ended it early with `/maintenance end`; null when it ran to its end. */
       by: HistoryActor | null;
     }
   | { type: 'acknowledged'; at: number; worker: string; by: HistoryActor }
@@ -78,6 +82,11 @@ export type HistoryEvent =
   | { type: 'unsilenced'; at: number; target: string; by: HistoryActor | null };
 
 export type HistoryEventType = HistoryEvent['type'];
+
+/** Who started and who ended command windows, by id: what the history records about them. */
+export type MaintenanceActors = Readonly<
+  Record<string, { startedBy: HistoryActor | null; endedBy: HistoryActor | null }>
+>;
 
 // A record, so that the compiler refuses a type left out (or one that does not exist).
 const TYPES: Record<HistoryEventType, true> = {
@@ -116,23 +125,39 @@ export function concernsWorker(event: HistoryEvent, worker: string): boolean {
 /**
  * The transitions among a check's events, as history entries (reminders and end-of-silence
  * summaries are messages, not transitions). `announced` are the events the chat was told; the
- * others were kept quiet.
+ * others were kept quiet. `actors` say who started and ended the command windows among them.
  */
 export function historyOfCheck(
   events: readonly AlertEvent[],
   announced: readonly AlertEvent[],
   at: number,
+  actors: MaintenanceActors = {},
 ): HistoryEvent[] {
   const history: HistoryEvent[] = [];
   for (const event of events) {
     const quiet = !announced.includes(event);
-    const entry = historyOfEvent(event, at, quiet);
+    const entry = historyOfEvent(event, at, quiet, actors);
     if (entry) history.push(entry);
   }
   return history;
 }
 
-function historyOfEvent(event: AlertEvent, at: number, quiet: boolean): HistoryEvent | null {
+/** The command windows whose start or end is among these events: whose actors to look up. */
+export function commandWindowsOf(events: readonly AlertEvent[]): string[] {
+  return events.flatMap((event) =>
+    (event.type === 'maintenance_started' || event.type === 'maintenance_over') &&
+    event.source === 'command'
+      ? [event.id]
+      : [],
+  );
+}
+
+function historyOfEvent(
+  event: AlertEvent,
+  at: number,
+  quiet: boolean,
+  actors: MaintenanceActors,
+): HistoryEvent | null {
   switch (event.type) {
     case 'worker_down':
       return {
@@ -179,7 +204,7 @@ function historyOfEvent(event: AlertEvent, at: number, quiet: boolean): HistoryE
         workers: event.workers,
         until: event.until,
         source: event.source,
-        by: null,
+        by: actors[event.id]?.startedBy ?? null,
       };
     case 'maintenance_over':
       return {
@@ -188,7 +213,8 @@ function historyOfEvent(event: AlertEvent, at: number, quiet: boolean): HistoryE
         window: event.id,
         target: event.target,
         workers: event.workers,
-        by: null,
+        source: event.source,
+        by: actors[event.id]?.endedBy ?? null,
       };
     case 'worker_still_down':
     case 'redis_still_down':

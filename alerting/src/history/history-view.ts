@@ -31,8 +31,10 @@ const TEXTS = {
         `✅ Redis 복구 (${formatDuration(e.downForMs, l)} 동안 끊김)`,
       evicting: () => '⚠️ Redis 키 내보내기 시작',
       evicting_over: () => '✅ Redis 키 내보내기 멈춤',
-      maintenance_start: (e: Ev<'maintenance_start'>) => `🛠 점검 시작 (${esc(e.target)})`,
-      maintenance_end: (e: Ev<'maintenance_end'>) => `🛠 점검 끝 (${esc(e.target)})`,
+      maintenance_start: (e: Ev<'maintenance_start'>) =>
+        `🛠 점검 시작 (${esc(e.target)})${windowBy(e, '플리트 파일')}`,
+      maintenance_end: (e: Ev<'maintenance_end'>) =>
+        `🛠 점검 끝 (${esc(e.target)})${windowBy(e, '플리트 파일')}`,
       acknowledged: (e: Ev<'acknowledged'>) => `👀 ${esc(e.by.name)} 확인`,
       escalated: () => '📣 에스컬레이션',
       silenced: (e: Ev<'silenced'>) => `🔕 무음 (${esc(e.target)})${by(e.by)}`,
@@ -81,8 +83,10 @@ const TEXTS = {
         `✅ Redis back (was down ${formatDuration(e.downForMs, l)})`,
       evicting: () => '⚠️ Redis started evicting keys',
       evicting_over: () => '✅ Redis stopped evicting keys',
-      maintenance_start: (e: Ev<'maintenance_start'>) => `🛠 maintenance started (${esc(e.target)})`,
-      maintenance_end: (e: Ev<'maintenance_end'>) => `🛠 maintenance ended (${esc(e.target)})`,
+      maintenance_start: (e: Ev<'maintenance_start'>) =>
+        `🛠 maintenance started (${esc(e.target)})${windowBy(e, 'fleet file')}`,
+      maintenance_end: (e: Ev<'maintenance_end'>) =>
+        `🛠 maintenance ended (${esc(e.target)})${windowBy(e, 'fleet file')}`,
       acknowledged: (e: Ev<'acknowledged'>) => `👀 acknowledged by ${esc(e.by.name)}`,
       escalated: () => '📣 escalated',
       silenced: (e: Ev<'silenced'>) => `🔕 silenced (${esc(e.target)})${by(e.by)}`,
@@ -123,6 +127,11 @@ function esc(text: string): string {
 
 function by(actor: { name: string } | null): string {
   return actor ? ` · ${esc(actor.name)}` : '';
+}
+
+/** Who started (or ended) a window: a person, or the fleet file's schedule. */
+function windowBy(event: Ev<'maintenance_start' | 'maintenance_end'>, fleetFile: string): string {
+  return event.source === 'schedule' ? ` · ${fleetFile}` : by(event.by);
 }
 
 /** Two decimals, never rounded up to a perfect 100 that was not. */

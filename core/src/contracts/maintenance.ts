@@ -93,6 +93,19 @@ export interface MaintenanceSpec {
 export const MAINTENANCE_SOURCES = ['schedule', 'command'] as const;
 export type MaintenanceSource = (typeof MAINTENANCE_SOURCES)[number];
 
+/** The id of a fleet file window: `schedule:<index in the fleet file>`. */
+export function scheduleWindowId(index: number): string {
+  return `schedule:${index}`;
+}
+
+/** Where the window with this id comes from (command windows are numbered). */
+export function maintenanceSourceOf(id: string): MaintenanceSource {
+  return id.startsWith('schedule:') ? 'schedule' : 'command';
+}
+
+/** A Telegram user who started or ended a window. */
+export const MaintenanceActorSchema = z.object({ id: z.number(), name: z.string() });
+
 /**
  * A one-off window as the alerting service stores it (JSON in the hash
  * `<ALERT_KEY_PREFIX>maintenance`, one field per id); the exporter reads it, read-only.
@@ -107,6 +120,13 @@ export const StoredMaintenanceSchema = z.object({
   reason: z.string().nullable(),
   /** Who started it (a Telegram user, as "name (id)"). */
   by: z.string().nullable(),
+  /** Who started it, as the history records people; absent in windows stored before. */
+  startedBy: MaintenanceActorSchema.nullable().optional(),
+  /**
+   * Who ended it early (`/maintenance end`): `until` is then when. Absent while it runs and when
+   * it ran to its end. An ended window is kept a day, so the check that sees it end can say who.
+   */
+  endedBy: MaintenanceActorSchema.nullable().optional(),
 });
 
 export type StoredMaintenance = z.infer<typeof StoredMaintenanceSchema>;
