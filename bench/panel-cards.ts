@@ -5,22 +5,13 @@
  * while scrolling, at 6, 50 and 1,000 workers (`?mock=`, no network). Measured, never asserted:
  * `npm run build -w panel && tsx bench/panel-cards.ts`.
  */
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { markdownTable, requireBinary } from '@fleet/testing';
-import { chromium } from 'playwright-core';
+import { markdownTable } from '@fleet/testing';
+import { launchChromium, StaticServer } from '@fleet/testing/browser';
 import { quantile } from './stats.js';
 
 const DIST = fileURLToPath(new URL('../panel/dist', import.meta.url));
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-};
 const FLEETS = [
   ['healthy', 6],
   ['fleet-50', 50],
@@ -31,23 +22,10 @@ const SAMPLE_MS = 3000;
 /** Scroll speed while sampling: a brisk flick, every frame. */
 const SCROLL_PX_PER_FRAME = 40;
 
-const server = createServer(async (request, response) => {
-  const path = new URL(request.url ?? '/', 'http://x').pathname.replace(/^\/infra\//, '');
-  const file = normalize(path || 'index.html');
-  try {
-    const body = await readFile(join(DIST, file));
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    response.end(body);
-  } catch {
-    response.writeHead(404).end();
-  }
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/infra/`;
-const browser = await chromium.launch({
-  executablePath: requireBinary('chromium', 'chromium'),
-  args: ['--no-sandbox', '--disable-gpu'],
-});
+const server = await StaticServer.start(DIST);
+const url = `${server.url}/infra/`;
+// The card list needs no WebGL.
+const browser = await launchChromium(false);
 
 const rows: string[][] = [];
 try {
@@ -112,7 +90,7 @@ try {
   }
 } finally {
   await browser.close();
-  server.close();
+  await server.close();
 }
 console.log(
   markdownTable(

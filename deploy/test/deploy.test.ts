@@ -2,15 +2,16 @@
 // with local stand-in images (deploy/base-images.sh), the trial profile's Redis and simulator,
 // a fake Telegram Bot API on this machine and an nginx as the user's reverse proxy; everything
 // checked from the host, then torn down (also on failure). `npm run test:deploy`.
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeTelegramServer } from '@fleet/testing';
+import { launchChromium } from '@fleet/testing/browser';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { launchChromium } from '../../panel/test/support/chromium.js';
 import { waitForScene, watchProblems } from '../../panel/test/support/panel-page.js';
 import {
   buildCommand,

@@ -1,14 +1,14 @@
 // @vitest-environment node
+
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { launchChromium, StaticServer } from '@fleet/testing/browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUGE_FLEET_SIZE } from '../../src/mock-documents.js';
 import { DIST_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
 import { clippedCardContent, scrollToLastCard } from '../support/card-boxes.js';
-import { launchChromium } from '../support/chromium.js';
 import { watchProblems } from '../support/panel-page.js';
-import { StaticServer } from '../support/static-server.js';
 
 let server: StaticServer;
 let browser: Browser;

@@ -3,6 +3,7 @@
 // built with Vite: a React 18 app with react-router whose lazy /infra route mounts <fleet-panel>,
 // a React 19 app that imports FleetPanel, and a page with no framework at all. All poll a live
 // exporter (fed by the simulator through a private redis-server) from another origin.
+
 import { execFile } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,14 +12,13 @@ import { createLogger } from '@fleet/core';
 import { type RunningExporter, STATUS_PATH, startExporter } from '@fleet/exporter';
 import { FleetSimulator } from '@fleet/simulator';
 import { TestRedisServer } from '@fleet/testing';
+import { launchChromium, StaticServer } from '@fleet/testing/browser';
 import { tempDir } from '@fleet/testing/vitest';
 import type { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST_DIR, PANEL_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
-import { launchChromium } from '../support/chromium.js';
 import { waitForScene, watchProblems } from '../support/panel-page.js';
-import { StaticServer } from '../support/static-server.js';
 
 const HOSTS_DIR = join(PANEL_DIR, '..', 'hosts');
 const SIX = [

@@ -1,13 +1,14 @@
 // @vitest-environment node
+
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { FleetSimulator } from '@fleet/simulator';
 import { TestRedisServer } from '@fleet/testing';
+import { launchChromium } from '@fleet/testing/browser';
 import type { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PANEL_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
-import { launchChromium } from '../support/chromium.js';
 import { waitForScene, watchProblems } from '../support/panel-page.js';
 
 const ROOT = join(PANEL_DIR, '..');

@@ -1,14 +1,14 @@
 // @vitest-environment node
+
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { launchChromium, StaticServer } from '@fleet/testing/browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockState } from '../../src/mock-documents.js';
 import { DIST_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
-import { launchChromium } from '../support/chromium.js';
 import { canvasOnly, waitForScene, watchProblems } from '../support/panel-page.js';
 import { type ColourCounts, countColours } from '../support/pixels.js';
-import { StaticServer } from '../support/static-server.js';
 
 const SCREENSHOTS = SCREENSHOT_DIR;
 const VIEWPORT = { width: 1440, height: 860 };

@@ -1,11 +1,11 @@
 // @vitest-environment node
+
 import { join } from 'node:path';
+import { launchChromium, StaticServer } from '@fleet/testing/browser';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST_DIR, SCREENSHOT_DIR } from '../support/build-panel.js';
-import { launchChromium } from '../support/chromium.js';
 import { waitForScene, watchProblems } from '../support/panel-page.js';
-import { StaticServer } from '../support/static-server.js';
 
 let server: StaticServer;
 let browser: Browser;

@@ -1,8 +1,34 @@
+// The browser side of the panel's tests and benchmarks: its built files served as the exporter
+// serves them, and Debian's Chromium to open them. A subpath of its own: it pulls playwright-core.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { requireBinary } from './redis-server.js';
+
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Debian's Chromium with software WebGL (SwiftShader), or with WebGL switched off. */
+export async function launchChromium(webgl: boolean): Promise<Browser> {
+  const executablePath = requireBinary('chromium', 'chromium');
+  return chromium.launch({
+    executablePath,
+    args: [
+      ...BASE_ARGS,
+      ...(webgl
+        ? ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist']
+        : ['--disable-webgl', '--disable-3d-apis']),
+    ],
+  });
+}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
