@@ -43,20 +43,37 @@ export function dashboardExpressions(dashboard: {
   return found;
 }
 
+interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+}
+
+/** Every rule of the rule files of a directory, with its file's name. */
+function rulesIn(dir: string): { file: string; rule: Rule }[] {
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .flatMap((file) => {
+      const doc = parse(readFileSync(join(dir, file), 'utf8')) as {
+        groups?: { rules?: Rule[] }[];
+      };
+      return (doc.groups ?? []).flatMap((group) =>
+        (group.rules ?? []).map((rule) => ({ file, rule })),
+      );
+    });
+}
+
 /** Every alerting/recording rule expression in the rule files of a directory. */
 export function ruleExpressions(dir: string): LocatedExpr[] {
-  const found: LocatedExpr[] = [];
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) {
-    const doc = parse(readFileSync(join(dir, file), 'utf8')) as {
-      groups?: { rules?: { alert?: string; record?: string; expr: string }[] }[];
-    };
-    for (const group of doc.groups ?? []) {
-      for (const rule of group.rules ?? []) {
-        found.push({ where: `${file} ${rule.alert ?? rule.record}`, expr: String(rule.expr) });
-      }
-    }
-  }
-  return found;
+  return rulesIn(dir).map(({ file, rule }) => ({
+    where: `${file} ${rule.alert ?? rule.record}`,
+    expr: String(rule.expr),
+  }));
+}
+
+/** The series the recording rules of a directory write (Prometheus makes them, no target). */
+export function recordedNames(dir: string): string[] {
+  return rulesIn(dir).flatMap(({ rule }) => (rule.record ? [rule.record] : []));
 }
 
 /**
