@@ -277,7 +277,7 @@ function hostLines(
 
 /**
  * The messages for the events of one check, followed by what is still down that the events did
- * not just mention: whoever reads only the latest message still sees the whole picture. Usually
+ * not just mention (and no silence or maintenance window keeps quiet): whoever reads only the latest message still sees the whole picture. Usually
  * one message; a big outage is split across several (each at most 4096 characters), so that no
  * worker is left out. Most of a host going down (or back) at once is one line for the host.
  */
@@ -313,8 +313,9 @@ export function renderAlertMessages(
         : [],
     ),
   );
+  // A worker kept quiet (silence, maintenance) is not named again: that is what was asked for.
   const stillDown = Object.entries(state.workers)
-    .filter(([name, entry]) => entry.status === 'down' && !mentioned.has(name))
+    .filter(([name, entry]) => entry.status === 'down' && !entry.silence && !mentioned.has(name))
     .map(
       ([name, entry]) =>
         `${workerName(name)} (${formatDuration(now - (entry.downSince ?? now), lang)})`,

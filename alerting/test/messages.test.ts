@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialAlertState } from '../src/alert-state.js';
+import { initialAlertState, type SilenceWatch } from '../src/alert-state.js';
 import { formatDuration, parseDuration } from '../src/duration.js';
 import type { AlertEvent } from '../src/evaluate-check.js';
 import { escapeHtml, htmlToPlain, TELEGRAM_MAX_CHARS } from '../src/html.js';
@@ -261,7 +261,20 @@ describe('renderAlertMessages', () => {
     expect(message?.plain).toContain('bad <reply> & "more"');
   });
 
-  it('lists what is still down, apart from what this message announces', () => {
+  it.each<[string, SilenceWatch | null, string]>([
+    ['lists what is still down', null, '\n\n아직 다운: video-render (12분)'],
+    // On call does not want to be re-alerted about what they silenced; /status still shows it.
+    [
+      'leaves out a worker silenced',
+      { since: NOW - 60_000, deadLetters: 0, outageMs: null, maintenance: false },
+      '',
+    ],
+    [
+      'leaves out a worker under maintenance',
+      { since: NOW - 60_000, deadLetters: 0, outageMs: null, maintenance: true },
+      '',
+    ],
+  ])('%s, apart from what this message announces', (_name, silence, footer) => {
     const state = initialAlertState(NOW);
     for (const [name, downSince] of [
       ['video-render', NOW - 720_000],
@@ -276,7 +289,7 @@ describe('renderAlertMessages', () => {
         lastBeatSeenAt: null,
         notifiedAt: NOW,
         downAnnounced: true,
-        silence: null,
+        silence: name === 'video-render' ? silence : null,
         graceUntil: null,
         deadLetterReported: 0,
         deadLetterNotifiedAt: null,
@@ -296,10 +309,10 @@ describe('renderAlertMessages', () => {
       },
     ];
     expect(renderAlertMessages(events, state, NOW, 'ko')[0]?.plain).toBe(
-      '🔴 [ai_trade] 워커 다운\n\n아직 다운: video-render (12분)',
+      `🔴 [ai_trade] 워커 다운${footer}`,
     );
     expect(renderAlertMessages(events, state, NOW, 'en')[0]?.plain).toBe(
-      '🔴 [ai_trade] worker down\n\nStill down: video-render (12m)',
+      `🔴 [ai_trade] worker down${footer.replace('아직 다운', 'Still down').replace('12분', '12m')}`,
     );
   });
 

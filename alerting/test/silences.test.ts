@@ -92,3 +92,22 @@ describe('silences keep the chat’s picture right (real Redis, fake Telegram)',
     expect(telegram.sent[1]?.text).toMatch(/^🔁 \[video-render\] 여전히 다운 \(\d+초째\)$/);
   });
 });
+
+describe('the "still down" footer of other alerts', () => {
+  it('does not name a worker that was silenced after its "down" (on call asked for quiet)', async () => {
+    await db.workers.beatAll();
+    await start();
+    await db.workers.kill('video-render');
+    await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
+    await silence('video-render', 600_000);
+    await afterChecks(service as AlertingService, 2);
+    await db.workers.kill('music-render');
+    const [, music] = await telegram.waitFor((sent) => sent.length === 2, 5000, 'music down');
+    expect(music?.text).toMatch(/^<b>🔴 \[music-render\] 워커 다운<\/b>/);
+    expect(music?.text).not.toContain('video-render');
+    await db.workers.kill('ai_trade');
+    const [, , trade] = await telegram.waitFor((sent) => sent.length === 3, 5000, 'ai_trade down');
+    expect(trade?.text).toMatch(/<i>아직 다운:<\/i> music-render \(\d+초\)$/);
+    expect(trade?.text).not.toContain('video-render');
+  });
+});
