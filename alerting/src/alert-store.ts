@@ -1,3 +1,4 @@
+import { alertingKeys } from '@fleet/core/contracts';
 import type { Redis, Result } from 'ioredis';
 import type { AlertState, PressRecord } from './alert-state.js';
 import { APPEND_HISTORY_LUA, type HistoryBatch, historyKey } from './history/history-stream.js';
@@ -380,7 +381,7 @@ export class AlertStore {
       failed: `${prefix}outbox:failed`,
       lease: `${prefix}lease`,
       presence: `${prefix}replica:`,
-      silences: `${prefix}silences`,
+      silences: alertingKeys.silences(prefix),
       updateOffset: `${prefix}telegram:update-offset`,
       presses: `${prefix}incidents:presses`,
       alertMessage: (chatId: string, messageId: number) =>

@@ -1,5 +1,7 @@
-/** The silence target that covers every worker and Redis. */
-export const SILENCE_ALL = 'all';
+import { SILENCE_ALL } from '@fleet/core/contracts';
+
+// The target name is shared with the exporter, which shows silences read-only.
+export { SILENCE_ALL };
 
 /** Active silences: target (a worker name or `all`) → until when (epoch ms). */
 export type Silences = Readonly<Record<string, number>>;

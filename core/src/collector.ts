@@ -33,6 +33,7 @@ import {
 } from './scan-scheduler.js';
 import { roundMs, withTimeout } from './timeout.js';
 import { UnlistedWorkers } from './unlisted-workers.js';
+import { parseSilences, type SilenceTable, silencedUntil } from './worker-silences.js';
 import { DEFAULT_STUCK_AFTER_S, workerStatus } from './worker-status.js';
 import { NEW_TRACK, trackWorker, type WorkerTrack } from './worker-tracking.js';
 
@@ -90,6 +91,12 @@ export interface CollectorOptions {
    * @defaultValue null
    */
   maintenanceKey?: string | null;
+  /**
+   * The hash of silences the alerting service keeps (`alertingKeys.silences(prefix)`), read with
+   * HGETALL in the same pipeline, never written; null reads none.
+   * @defaultValue null
+   */
+  silencesKey?: string | null;
 }
 
 /** What one collection cost and found, for the exporter's metrics. */
@@ -106,6 +113,8 @@ export interface CollectionStats {
   queueErrors: number;
   /** Why `queue:paused` could not be read, when it could not. */
   pausedError: string | null;
+  /** Why the silences hash could not be read, or which entries are not a time, when so. */
+  silencesError: string | null;
   /** DBSIZE as of this collection. */
   keyspaceSize: number | null;
 }
@@ -159,8 +168,11 @@ export class Collector {
   private readonly stuckAfterMs: number;
   private readonly evictingHoldMs: number;
   private readonly maintenanceKey: string | null;
+  private readonly silencesKey: string | null;
   /** The one-off maintenance windows last read (kept while Redis cannot be read). */
   private commandWindows: StoredMaintenance[] = [];
+  /** The silences last read (kept while Redis or the hash cannot be read). */
+  private silences: SilenceTable = {};
 
   private readonly unlisted: UnlistedWorkers;
   private readonly tracks = new Map<string, WorkerTrack>();
@@ -205,6 +217,7 @@ export class Collector {
     this.stuckAfterMs = (options.stuckAfterS ?? DEFAULT_STUCK_AFTER_S) * 1000;
     this.evictingHoldMs = (options.evictingHoldS ?? 120) * 1000;
     this.maintenanceKey = options.maintenanceKey ?? null;
+    this.silencesKey = options.silencesKey ?? null;
     this.scans = new ScanScheduler({
       redis: options.redis,
       queues: () => [...this.queues, ...this.unlisted.queues()],
@@ -276,7 +289,10 @@ export class Collector {
     await this.settleConnection();
     await this.scans.beforeCollection(this.collectTimeoutMs, cost);
     const scan = this.scans.result;
-    const plan = planPipeline(this.targets(scan), this.infoSections, this.maintenanceKey);
+    const plan = planPipeline(this.targets(scan), this.infoSections, {
+      maintenance: this.maintenanceKey,
+      silences: this.silencesKey,
+    });
     const replies = (await this.redis.pipeline(plan.commands).exec()) as PipelineReply[] | null;
     cost.roundTrips += 1;
     cost.commands += plan.commands.length;
@@ -359,7 +375,8 @@ export class Collector {
     const kept = forgotten.size === 0 ? read : read.filter((w) => !forgotten.has(w.name));
     this.readEvictions(reading, nowMs);
     this.readMaintenance(reading);
-    const { workers, windows } = this.withMaintenance(kept, nowMs);
+    const silencesError = this.readSilences(reading);
+    const { workers, windows } = this.withAlertingState(kept, nowMs);
 
     const stats: CollectionStats = {
       ok: true,
@@ -368,6 +385,7 @@ export class Collector {
       heartbeatErrors: 0,
       queueErrors: 0,
       pausedError: reading.pausedError,
+      silencesError,
       keyspaceSize: reading.keyspaceSize,
     };
     for (const worker of workers) {
@@ -383,7 +401,11 @@ export class Collector {
     }
     this.logErrorChange(redisKeys.queuePaused, [reading.pausedError]);
     this.totals.collections += 1;
-    this.totals.errors += stats.heartbeatErrors + stats.queueErrors + (reading.pausedError ? 1 : 0);
+    this.totals.errors +=
+      stats.heartbeatErrors +
+      stats.queueErrors +
+      (reading.pausedError ? 1 : 0) +
+      (silencesError ? 1 : 0);
     if (this.lastFailure !== undefined) {
       this.logger?.info('redis readable again');
       this.lastFailure = undefined;
@@ -421,7 +443,7 @@ export class Collector {
       this.lastFailure = message;
     }
     // The schedules go on while Redis is away; the command windows are the last ones read.
-    const { workers, windows } = this.withMaintenance(
+    const { workers, windows } = this.withAlertingState(
       this.lastGood?.workers ?? unreadWorkers(this.fleet),
       nowMs,
     );
@@ -448,6 +470,7 @@ export class Collector {
       heartbeatErrors: 0,
       queueErrors: 0,
       pausedError: null,
+      silencesError: null,
       keyspaceSize: null,
     };
     return { document, stats, totals: this.snapshotTotals(), details: new Map() };
@@ -487,17 +510,42 @@ export class Collector {
     this.commandWindows = windows;
   }
 
-  /** Each worker with the maintenance window it is under now, and every running window. */
-  private withMaintenance(
+  /**
+   * The silences of this collection, and why they could not all be read (logged on change); an
+   * unreadable hash keeps the last ones read. Expired entries are left for the alerting service.
+   */
+  private readSilences(reading: PipelineReading): string | null {
+    if (!reading.silences || this.silencesKey === null) return null;
+    const { hash, error } = reading.silences;
+    if (error !== null) {
+      this.logErrorChange(this.silencesKey, [error]);
+      return error;
+    }
+    const { silences, invalid } = parseSilences(hash);
+    const problem = invalid.length > 0 ? `unreadable silences: ${invalid.join(', ')}` : null;
+    this.logErrorChange(this.silencesKey, [problem]);
+    this.silences = silences;
+    return problem;
+  }
+
+  /**
+   * Each worker with the maintenance window it is under now and until when it is silenced, and
+   * every running window. Both follow the clock, also while Redis cannot be read.
+   */
+  private withAlertingState(
     workers: readonly WorkerStatus[],
     nowMs: number,
   ): { workers: WorkerStatus[]; windows: StatusDocument['maintenance_windows'] } {
     const windows = activeMaintenance(this.fleet.maintenance, this.commandWindows, nowMs);
     return {
-      workers: workers.map((worker) => ({
-        ...worker,
-        maintenance: maintenanceOf(worker, windows),
-      })),
+      workers: workers.map((worker) => {
+        const silenced = silencedUntil(worker.name, this.silences, nowMs);
+        return {
+          ...worker,
+          maintenance: maintenanceOf(worker, windows),
+          silenced_until: silenced === null ? null : new Date(silenced).toISOString(),
+        };
+      }),
       windows,
     };
   }

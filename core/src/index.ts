@@ -12,3 +12,4 @@ export * from './redis-settings.js';
 export * from './settings.js';
 export { TimeoutError } from './timeout.js';
 export { DROP_REASONS, type DropReason } from './unlisted-workers.js';
+export * from './worker-silences.js';

@@ -31,6 +31,14 @@ export interface PipelinePlan {
   workers: WorkerSlots[];
   /** The slot of the HGETALL of the alerting service's maintenance windows, when read. */
   maintenance: number | null;
+  /** The slot of the HGETALL of the alerting service's silences, when read. */
+  silences: number | null;
+}
+
+/** The alerting service's hashes a collection reads (`alertingKeys`); null reads none. */
+export interface AlertingHashKeys {
+  maintenance: string | null;
+  silences: string | null;
 }
 
 const KEYSPACE_SIZE_SLOT = 0;
@@ -56,7 +64,7 @@ export const INFO_SECTIONS = ['memory', 'stats'] as const;
 export function planPipeline(
   targets: readonly WorkerTarget[],
   infoSections: readonly string[] = INFO_SECTIONS,
-  maintenanceKey: string | null = null,
+  alertingHashes: AlertingHashKeys = { maintenance: null, silences: null },
 ): PipelinePlan {
   const commands: RedisCommand[] = [
     ['dbsize'],
@@ -65,7 +73,9 @@ export function planPipeline(
     ['info', ...infoSections],
   ];
   const add = (command: RedisCommand) => commands.push(command) - 1;
-  const maintenance = maintenanceKey === null ? null : add(['hgetall', maintenanceKey]);
+  const hgetall = (key: string | null) => (key === null ? null : add(['hgetall', key]));
+  const maintenance = hgetall(alertingHashes.maintenance);
+  const silences = hgetall(alertingHashes.silences);
   const workers = targets.map((target): WorkerSlots => {
     const heartbeatKey = redisKeys.heartbeat(target.spec.name);
     const queue = target.spec.queue;
@@ -88,7 +98,7 @@ export function planPipeline(
       })),
     };
   });
-  return { commands, workers, maintenance };
+  return { commands, workers, maintenance, silences };
 }
 
 /** One pipeline reply as ioredis returns it: `[error, value]`. */
@@ -125,6 +135,12 @@ export interface WorkerReading {
   queueErrors: string[];
 }
 
+/** One hash as HGETALL read it (field → value), or why it could not be read. */
+export interface HashReading {
+  hash: Record<string, string>;
+  error: string | null;
+}
+
 export interface PipelineReading {
   keyspaceSize: number | null;
   /** Redis's clock (TIME) in ms, or null if it could not be read. */
@@ -135,7 +151,9 @@ export interface PipelineReading {
   paused: boolean;
   pausedError: string | null;
   /** The maintenance windows hash (field → JSON), or why it could not be read; null if not read. */
-  maintenance: { hash: Record<string, string>; error: string | null } | null;
+  maintenance: HashReading | null;
+  /** The silences hash (target → until, epoch ms), or why it could not be read; null if not read. */
+  silences: HashReading | null;
   workers: WorkerReading[];
 }
 
@@ -171,6 +189,7 @@ export function readPipeline(
     paused: paused.error === null && paused.value === '1',
     pausedError: paused.error === null ? null : `${redisKeys.queuePaused}: ${paused.error}`,
     maintenance: plan.maintenance === null ? null : readHash(reply(plan.maintenance)),
+    silences: plan.silences === null ? null : readHash(reply(plan.silences)),
     workers: plan.workers.map((slots): WorkerReading => {
       const queueErrors: string[] = [];
       const queue = slots.target.spec.queue;
@@ -208,10 +227,7 @@ function readHeartbeat({
   return { status: 'present', raw: bytes.toString('utf8') };
 }
 
-function readHash({ error, value }: { error: string | null; value: unknown }): {
-  hash: Record<string, string>;
-  error: string | null;
-} {
+function readHash({ error, value }: { error: string | null; value: unknown }): HashReading {
   if (error !== null) return { hash: {}, error };
   return {
     hash: value && typeof value === 'object' ? (value as Record<string, string>) : {},

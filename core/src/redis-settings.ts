@@ -92,12 +92,12 @@ function keyPrefix(value: string): string {
 
 /**
  * The alerting service's key prefix: alerting keeps its state under it, and the exporter reads
- * the `/maintenance` windows there (read-only), so both must be given the same value.
+ * the `/maintenance` windows and the silences there (read-only), so both must be given the same value.
  */
 export const ALERT_KEY_PREFIX_SETTING = setting({
   flag: '--key-prefix <prefix>',
   env: 'ALERT_KEY_PREFIX',
   default: DEFAULT_ALERT_KEY_PREFIX,
   parse: keyPrefix,
-  help: "prefix of the alerting service's own Redis keys (the exporter reads the `/maintenance` windows there: give both the same)",
+  help: "prefix of the alerting service's own Redis keys (the exporter reads the `/maintenance` windows and the silences there: give both the same)",
 });

@@ -57,8 +57,9 @@ export function workerStatus(
     busy_since: null,
     stuck_since: null,
     stuck_after_s: spec.stuckAfterS ?? DEFAULT_STUCK_AFTER_S,
-    // Filled in by the collector, which knows the windows.
+    // Filled in by the collector, which knows the windows and the silences.
     maintenance: null,
+    silenced_until: null,
   };
   const beat = reading.heartbeat;
   switch (beat.status) {

@@ -53,6 +53,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
   const collectTimeoutMs = options.collectTimeoutMs ?? DEFAULTS.collectTimeoutMs;
   const host = options.host ?? DEFAULTS.host;
   const panelDir = options.panelDir ?? DEFAULTS.panelDir;
+  const alertKeyPrefix = options.alertKeyPrefix ?? DEFAULTS.alertKeyPrefix;
 
   const redis = createRedisClient({
     url: options.redisUrl,
@@ -77,8 +78,9 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     heartbeatStaleAfterS: options.heartbeatStaleAfterS ?? DEFAULTS.heartbeatStaleAfterS,
     stuckAfterS: options.jobStuckAfterS ?? DEFAULTS.jobStuckAfterS,
     unlistedForgetAfterS: options.unlistedForgetAfterS ?? DEFAULTS.unlistedForgetAfterS,
-    // Read-only: the alerting service writes this hash, the exporter only shows it.
-    maintenanceKey: alertingKeys.maintenance(options.alertKeyPrefix ?? DEFAULTS.alertKeyPrefix),
+    // Read-only: the alerting service writes these hashes, the exporter only shows them.
+    maintenanceKey: alertingKeys.maintenance(alertKeyPrefix),
+    silencesKey: alertingKeys.silences(alertKeyPrefix),
     ...(options.now ? { now: options.now } : {}),
   });
   const history = new FleetHistory({

@@ -82,10 +82,12 @@ describe('GET /metrics: every docs/spec.md §4 series exists for every fleet wor
     'fleet_collect_errors_total 2',
     'fleet_scan_age_seconds 0',
     'fleet_scan_complete 1',
+    'fleet_silences_invalid 0',
     ...WORKERS.flatMap((w) => [
       `fleet_worker_heartbeat_stale{worker="${w}"} 0`,
       `fleet_worker_job_stuck{worker="${w}"} 0`,
       `fleet_worker_maintenance{worker="${w}"} 0`,
+      `fleet_worker_silenced{worker="${w}"} 0`,
       `fleet_worker_clock_skew_seconds{worker="${w}"} 0`,
     ]),
     'fleet_redis_evicted_keys_total 0',

@@ -34,6 +34,8 @@ const EXPORTER_ACL = [
 ];
 
 const MAINTENANCE_KEY = alertingKeys.maintenance(DEFAULT_ALERT_KEY_PREFIX);
+const SILENCES_KEY = alertingKeys.silences(DEFAULT_ALERT_KEY_PREFIX);
+const SILENCED_UNTIL = Date.now() + 3_600_000;
 const WINDOW = {
   id: '1',
   target: 'video-render',
@@ -56,6 +58,8 @@ beforeAll(async () => {
   await admin.set('queue:video-render', 'not a list');
   // A /maintenance window, as the alerting service stores it: the exporter reads it, only.
   await admin.hset(MAINTENANCE_KEY, '1', JSON.stringify(WINDOW));
+  // A silence, and an expired one the alerting service has not removed yet: read, never deleted.
+  await admin.hset(SILENCES_KEY, 'ai_trade', String(SILENCED_UNTIL), 'music-render', '1');
   await admin.acl('LOG', 'RESET');
   exporter = await startTestExporter(server, {
     redisUrl: `redis://exporter:exporter-pw@127.0.0.1:${server.port}`,
@@ -97,11 +101,23 @@ describe('a Redis user with read commands only', () => {
       source: 'command',
       reason: 'driver update',
     });
+    expect(document.workers.map((w) => [w.name, w.silenced_until])).toContainEqual([
+      'ai_trade',
+      new Date(SILENCED_UNTIL).toISOString(),
+    ]);
+    expect(document.workers.find((w) => w.name === 'music-render')?.silenced_until).toBeNull();
     const metrics = await getText(`${exporter.url}/metrics`);
     expect(sample(metrics.body, 'fleet_redis_up')).toBe(1);
     expect(sample(metrics.body, 'fleet_worker_maintenance{worker="video-render"}')).toBe(1);
     expect(sample(metrics.body, 'fleet_worker_maintenance{worker="music-render"}')).toBe(0);
+    expect(sample(metrics.body, 'fleet_worker_silenced{worker="ai_trade"}')).toBe(1);
+    expect(sample(metrics.body, 'fleet_worker_silenced{worker="music-render"}')).toBe(0);
+    expect(sample(metrics.body, 'fleet_silences_invalid')).toBe(0);
     expect(await admin.hgetall(MAINTENANCE_KEY)).toEqual({ 1: JSON.stringify(WINDOW) });
+    expect(await admin.hgetall(SILENCES_KEY)).toEqual({
+      ai_trade: String(SILENCED_UNTIL),
+      'music-render': '1',
+    });
     expect((await getJson(`${exporter.url}/readyz`)).status).toBe(200);
     // ACL LOG records every command Redis refused: the exporter never tried one.
     expect(await admin.acl('LOG')).toEqual([]);

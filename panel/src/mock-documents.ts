@@ -59,6 +59,7 @@ function worker(now: Date, overrides: WorkerOverrides): WorkerStatus {
     stuck_since: null,
     stuck_after_s: 1800,
     maintenance: null,
+    silenced_until: null,
     ...overrides,
   };
 }

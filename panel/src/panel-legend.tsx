@@ -3,6 +3,7 @@ import {
   BUSY_CUE,
   type DrawnStatus,
   MAINTENANCE_LABEL,
+  SILENCED_CUE,
   STALE_LABEL,
   STATUS_VISUALS,
   STUCK_BADGE,
@@ -38,6 +39,10 @@ export const LEGEND_ENTRIES: readonly LegendEntry[] = [
   { sign: STUCK_BADGE, meaning: 'its job has not moved for its stuck time' },
   { sign: STALE_LABEL, meaning: "its heartbeat key exists but the beat's time stopped moving" },
   { sign: MAINTENANCE_LABEL, meaning: 'in a maintenance window: alerts are held back' },
+  {
+    sign: `${SILENCED_CUE.icon} ${SILENCED_CUE.text}`,
+    meaning: 'silenced (/silence or the alert button): its alerts are muted until the time shown',
+  },
   { sign: '⏸ 렌더 일시정지', meaning: 'render work is paused (queue:paused), e.g. while trading' },
 ];
 

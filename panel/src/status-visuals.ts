@@ -69,6 +69,31 @@ function watcherLabel(mode: string | null): string {
 /** The label of a worker under a maintenance window (`maintenance` in the document). */
 export const MAINTENANCE_LABEL = '🛠 점검 중 / maintenance';
 
+/**
+ * A worker whose alerts are silenced (`silenced_until`: `/silence`, the 🔕 button): not a fault,
+ * so a cue beside its state rather than a state of its own.
+ */
+export const SILENCED_CUE = {
+  icon: '🔕',
+  text: '무음',
+  title: 'silenced: its alerts are muted (/silence)',
+} as const;
+
+/**
+ * "🔕 무음 (until 14:05)" for a worker silenced until `until` (ISO UTC), shown in the viewer's
+ * time zone unless one is given; null when it is not silenced.
+ */
+export function silencedLabel(until: string | null, timeZone?: string): string | null {
+  if (until === null) return null;
+  const hhmm = new Date(until).toLocaleTimeString('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    ...(timeZone ? { timeZone } : {}),
+  });
+  return `${SILENCED_CUE.icon} ${SILENCED_CUE.text} (until ${hhmm})`;
+}
+
 /** The label of a worker whose heartbeat key exists but whose `ts` stopped moving. */
 export const STALE_LABEL = '⏳ 하트비트 멈춤';
 

@@ -11,6 +11,7 @@ import {
   STATUS_COLORS,
   STATUS_VISUALS,
   showsParticles,
+  silencedLabel,
   workerStateLabel,
 } from '../src/status-visuals.js';
 
@@ -174,5 +175,15 @@ describe('a stale heartbeat (the key exists, its ts stopped moving) is never dra
     expect(workerStateLabel(stale)).toBe(STALE_LABEL);
     expect(STALE_LABEL).not.toBe(workerStateLabel({ ...stale, heartbeat_stale: false }));
     expect(cardStatus(stale, { status: 'healthy' })).toBe('stale');
+  });
+});
+
+describe('silencedLabel', () => {
+  it.each([
+    [null, 'UTC', null],
+    ['2026-12-01T21:30:00.000Z', 'UTC', '🔕 무음 (until 21:30)'],
+    ['2026-12-01T21:30:59.000Z', 'Asia/Seoul', '🔕 무음 (until 06:30)'],
+  ] as const)('%s in %s → %s', (until, timeZone, label) => {
+    expect(silencedLabel(until, timeZone)).toBe(label);
   });
 });

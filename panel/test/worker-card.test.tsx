@@ -2,7 +2,12 @@ import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerCard } from '../src/cards/worker-card.js';
 import { mockDocument } from '../src/mock-documents.js';
-import { MAINTENANCE_LABEL, STALE_LABEL, STUCK_BADGE } from '../src/status-visuals.js';
+import {
+  MAINTENANCE_LABEL,
+  STALE_LABEL,
+  STUCK_BADGE,
+  silencedLabel,
+} from '../src/status-visuals.js';
 import { workerViews } from '../src/worker-views.js';
 
 afterEach(cleanup);
@@ -52,10 +57,21 @@ describe('the 2D card tells stale and stuck apart from healthy', () => {
     expect(container.querySelector('.fp-card-state')?.textContent).toBe(MAINTENANCE_LABEL);
   });
 
-  it('a healthy worker has neither', () => {
+  it('a silenced worker says until when, beside its state', () => {
+    const until = '2026-12-01T21:30:00.000Z';
+    const { container } = cardOf({ silenced_until: until });
+    const flag = container.querySelector('.fp-card-silenced');
+    expect(flag?.textContent).toBe(silencedLabel(until));
+    expect(flag?.textContent).toMatch(/^🔕 무음 \(until \d\d:\d\d\)$/);
+    expect(flag?.getAttribute('data-silenced-until')).toBe(until);
+    expect(container.querySelector('.fp-card-state')?.textContent).toBe('🟢 대기');
+  });
+
+  it('a healthy worker has none of them', () => {
     const { container } = cardOf({});
     expect(container.textContent).not.toContain(STALE_LABEL);
     expect(container.querySelector('.fp-card-stuck')).toBeNull();
+    expect(container.querySelector('.fp-card-silenced')).toBeNull();
   });
 });
 

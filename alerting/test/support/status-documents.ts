@@ -53,6 +53,7 @@ export function workerStatus(sketch: WorkerSketch): WorkerStatus {
     stuck_since: sketch.jobStuckSince ?? null,
     stuck_after_s: 1800,
     maintenance: sketch.maintenance ?? null,
+    silenced_until: null,
   };
 }
 

@@ -19,4 +19,9 @@ export const DEFAULT_ALERT_KEY_PREFIX = 'fleet-alerting:';
 export const alertingKeys = {
   /** Hash: one-off maintenance window id → JSON (`StoredMaintenanceSchema`). */
   maintenance: (prefix: string) => `${prefix}maintenance`,
+  /** Hash: silence target (a worker name or `SILENCE_ALL`) → until when (epoch ms, a decimal string). */
+  silences: (prefix: string) => `${prefix}silences`,
 } as const;
+
+/** The silence target that covers every worker and Redis. */
+export const SILENCE_ALL = 'all';

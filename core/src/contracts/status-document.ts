@@ -91,6 +91,12 @@ export const WorkerStatusSchema = z
     maintenance: MaintenanceWindowSchema.nullable().describe(
       'The maintenance window this worker is under now (by its name, its host or `all`; the one that ends last), else null. Nothing is alerted for it meanwhile.',
     ),
+    silenced_until: z
+      .string()
+      .nullable()
+      .describe(
+        "Until when (UTC) the worker's alerts are silenced (`/silence <worker|all>`, the 🔕 button; of the two, the one ending last), read from the alerting service's hash `<ALERT_KEY_PREFIX>silences`; null when no silence runs now.",
+      ),
   })
   .meta({ id: 'WorkerStatus' });
 

@@ -70,6 +70,11 @@ export function registerCollectionMetrics(registry: Registry, source: SnapshotSo
     (s) => (s.stats.ok ? (s.stats.pausedError === null ? 0 : 1) : null),
   );
   gauge(
+    'fleet_silences_invalid',
+    "Whether the alerting service's silences hash could not be read, or holds an entry that is not a time.",
+    (s) => (s.stats.ok ? (s.stats.silencesError === null ? 0 : 1) : null),
+  );
+  gauge(
     'fleet_scan_age_seconds',
     'Seconds since the last SCAN pass finished.',
     (s) => s.document.scan?.age_s ?? null,

@@ -71,6 +71,11 @@ const PER_WORKER_GAUGES: readonly [
     (w) => (w.maintenance === null ? 0 : 1),
   ],
   [
+    'fleet_worker_silenced',
+    "Whether the worker's alerts are silenced now (/silence of the worker or all, the alert button).",
+    (w) => (w.silenced_until === null ? 0 : 1),
+  ],
+  [
     'fleet_worker_in_fleet',
     'Whether the worker is in the fleet file (0: it beats but is not listed).',
     (w) => (w.in_fleet ? 1 : 0),

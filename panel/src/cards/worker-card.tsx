@@ -3,8 +3,10 @@ import {
   BUSY_CUE,
   cardStatus,
   lastBeatText,
+  SILENCED_CUE,
   STATUS_VISUALS,
   STUCK_BADGE,
+  silencedLabel,
   workerStateLabel,
 } from '../status-visuals.js';
 import type { WorkerView } from '../worker-views.js';
@@ -46,6 +48,7 @@ export function WorkerCard({ view, beatAgeS, position, total }: WorkerCardProps)
   const { worker, status } = view;
   const visual = STATUS_VISUALS[status];
   const doing = doingText(view);
+  const silenced = silencedLabel(worker.silenced_until);
   const select = useWorkerSelect();
   return (
     // A div, not an li: the virtualised list wraps each row of cards in a positioned box.
@@ -90,6 +93,15 @@ export function WorkerCard({ view, beatAgeS, position, total }: WorkerCardProps)
       </div>
       <p className="fp-card-state">{workerStateLabel(worker)}</p>
       {doing && <p className="fp-card-doing">{doing}</p>}
+      {silenced && (
+        <p
+          className="fp-card-silenced"
+          data-silenced-until={worker.silenced_until ?? undefined}
+          title={SILENCED_CUE.title}
+        >
+          {silenced}
+        </p>
+      )}
       <dl className="fp-card-figures">
         <div title="jobs waiting in its queue">
           <dt>queue</dt>

@@ -2,7 +2,7 @@ import type { WorkerHistory, WorkerStatus } from '@fleet/core/contracts';
 import { useEffect, useId, useRef } from 'react';
 import type { MockState } from '../mock-documents.js';
 import type { StatusStore } from '../status-store.js';
-import { workerStateLabel } from '../status-visuals.js';
+import { SILENCED_CUE, silencedLabel, workerStateLabel } from '../status-visuals.js';
 import { usePanelSnapshot } from '../use-panel-snapshot.js';
 import { Sparkline } from './sparkline.js';
 import { StateTimelineBar, stateColor } from './state-timeline-bar.js';
@@ -110,6 +110,7 @@ export function WorkerDetail({ worker, store, endpoint, mock, onClose }: WorkerD
 
 function CurrentState({ status }: { status: WorkerStatus }) {
   const maintenance = status.maintenance;
+  const silenced = silencedLabel(status.silenced_until);
   return (
     <div className="fp-detail-now">
       <p className="fp-detail-state">{workerStateLabel(status)}</p>
@@ -117,6 +118,15 @@ function CurrentState({ status }: { status: WorkerStatus }) {
         <p className="fp-detail-flag" data-maintenance="true">
           🛠 in maintenance until {clock(Date.parse(maintenance.until))}
           {maintenance.reason ? ` — ${maintenance.reason}` : ''}
+        </p>
+      )}
+      {silenced && (
+        <p
+          className="fp-detail-flag"
+          data-silenced-until={status.silenced_until ?? undefined}
+          title={SILENCED_CUE.title}
+        >
+          {silenced}
         </p>
       )}
     </div>

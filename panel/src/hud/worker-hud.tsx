@@ -1,5 +1,12 @@
 import { useWorkerSelect } from '../detail/worker-select.js';
-import { lastBeatText, STATUS_VISUALS, STUCK_BADGE, workerStateLabel } from '../status-visuals.js';
+import {
+  lastBeatText,
+  SILENCED_CUE,
+  STATUS_VISUALS,
+  STUCK_BADGE,
+  silencedLabel,
+  workerStateLabel,
+} from '../status-visuals.js';
 import type { WorkerView } from '../worker-views.js';
 
 export interface WorkerHudProps {
@@ -50,6 +57,19 @@ export function WorkerHud({ anchor, name, view, beatAgeS }: WorkerHudProps) {
         </div>
         <div className="fp-hud-state">
           {worker ? workerStateLabel(worker) : '—'}
+          {worker?.silenced_until && (
+            // Only the icon here (the HUD is small); the time is in its title and the detail view.
+            <span
+              className="fp-hud-silenced"
+              data-silenced-until={worker.silenced_until}
+              role="img"
+              aria-label={silencedLabel(worker.silenced_until) ?? undefined}
+              title={`${silencedLabel(worker.silenced_until)} — ${SILENCED_CUE.title}`}
+            >
+              {' '}
+              {SILENCED_CUE.icon}
+            </span>
+          )}
           {worker?.job_stuck && (
             <span className="fp-hud-bad fp-hud-stuck" data-stuck="true">
               {' '}
