@@ -11,7 +11,7 @@ export default defineConfig({
     environment: 'node',
     // Starts a Docker engine when none runs, and stops it again afterwards.
     globalSetup: ['./test/support/docker-engine.ts'],
-    testTimeout: 5 * 60_000,
+    testTimeout: 8 * 60_000,
     hookTimeout: 45 * 60_000,
     // One stack, its steps in order: a failure stops the run (the stack is torn down).
     bail: 1,

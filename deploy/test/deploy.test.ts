@@ -101,18 +101,27 @@ function count(prefix: string, worker: string): number {
   ).length;
 }
 
+/**
+ * Every service running, and healthy where it has a healthcheck. A healthcheck runs every 30 s
+ * and starts a Node process of its own, so on a loaded machine "healthy" took 130 s after
+ * `compose up` (a fresh CI machine, load 20–30): five minutes' room.
+ */
 async function allHealthy(): Promise<ContainerState[]> {
   return eventually(
     'every container running, and healthy where it has a healthcheck',
-    180_000,
+    300_000,
     async () => {
       const containers = await projectContainers();
       const services = containers.map((c) => c.service).sort();
-      if (services.join() !== [...STACK].sort().join()) return undefined;
-      const ready = containers.every(
-        (c) => c.status === 'running' && (c.health === undefined || c.health === 'healthy'),
-      );
-      return ready ? containers : undefined;
+      const ready =
+        services.join() === [...STACK].sort().join() &&
+        containers.every(
+          (c) => c.status === 'running' && (c.health === undefined || c.health === 'healthy'),
+        );
+      if (ready) return containers;
+      // Thrown, not returned: `eventually` reports the last state it saw when it gives up.
+      const seen = containers.map((c) => `${c.service}: ${c.status}/${c.health ?? '-'}`);
+      throw new Error(`last seen ${seen.join(', ') || 'no containers'}`);
     },
   );
 }
