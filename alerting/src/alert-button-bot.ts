@@ -35,6 +35,8 @@ export interface AlertButtonBotOptions {
   /** Telegram user ids that may acknowledge and silence; null = nobody (read-only). */
   allowedUserIds: readonly number[] | null;
   lang: Lang;
+  /** Times in the history lines of "details" are in this zone, as in `/history`. */
+  timeZone: string;
   now: () => number;
   logger: Logger;
   metrics: AlertingMetrics;
@@ -255,6 +257,7 @@ export class AlertButtonBot {
       },
       this.options.now(),
       this.options.lang,
+      this.options.timeZone,
     );
     await this.options.api.sendMessage({
       chat_id: chatId,

@@ -4,6 +4,7 @@ import { encodeCallback } from './dead-letters/dead-letter-view.js';
 import { formatDuration } from './duration.js';
 import type { AlertEvent } from './evaluate-check.js';
 import type { HistoryEvent } from './history/history-event.js';
+import { historyLine } from './history/history-view.js';
 import { clip, escapeHtml, fitLines } from './html.js';
 import type { Button, Keyboard } from './inline-keyboard.js';
 import type { Lang } from './lang.js';
@@ -87,8 +88,10 @@ const TEXTS = {
       state: (label: string) => `상태: ${label}`,
       lastBeat: (when: string, ago: string) => `마지막 하트비트: ${when} (${ago} 전)`,
       downSince: (when: string, duration: string) => `다운 시작: ${when} (${duration}째)`,
-      queue: (depth: number, dead: number) => `대기 ${depth} · dead-letter ${dead}`,
+      queue: (depth: number, dead: number, inFlight: number) =>
+        `대기 ${depth} · 처리 중 ${inFlight} · dead-letter ${dead}`,
       silenced: (until: string) => `🔕 무음: ${until}까지`,
+      maintenance: (window: string, until: string) => `🛠 점검 중: ${window} · ${until}까지`,
       incident: (line: string, since: string) => `장애: ${line} · ${since}부터`,
       ackedBy: (who: string, when: string) => `✅ ${who} 님이 확인 (${when})`,
       notAcked: '확인 안 됨',
@@ -112,8 +115,10 @@ const TEXTS = {
       state: (label: string) => `state: ${label}`,
       lastBeat: (when: string, ago: string) => `last heartbeat: ${when} (${ago} ago)`,
       downSince: (when: string, duration: string) => `down since: ${when} (${duration})`,
-      queue: (depth: number, dead: number) => `queue ${depth} · dead-letter ${dead}`,
+      queue: (depth: number, dead: number, inFlight: number) =>
+        `queue ${depth} · in flight ${inFlight} · dead-letter ${dead}`,
       silenced: (until: string) => `🔕 silenced until ${until}`,
+      maintenance: (window: string, until: string) => `🛠 maintenance: ${window} · until ${until}`,
       incident: (line: string, since: string) => `incident: ${line} · since ${since}`,
       ackedBy: (who: string, when: string) => `✅ acknowledged by ${who} (${when})`,
       notAcked: 'not acknowledged',
@@ -137,14 +142,16 @@ export interface WorkerDetails {
 }
 
 /**
- * The answer to "details": the worker's state now, its last heartbeat and outage as the monitor
- * saw them, its open incidents (who acknowledged, escalated) and its silence.
+ * The answer to "details": the worker's state now (alive or down since when, last heartbeat,
+ * queue, in flight, dead letters, silence, maintenance), its open incidents (who acknowledged,
+ * escalated), and its last transitions as `/history` shows them.
  */
 export function renderDetails(
   worker: string,
   details: WorkerDetails,
   now: number,
   lang: Lang,
+  timeZone: string,
 ): string {
   const t = TEXTS[lang].details;
   const name = escapeHtml(clip(worker, 200));
@@ -153,14 +160,23 @@ export function renderDetails(
   const { status, alert } = details;
   if (!status) return [...lines, t.noData].join('\n');
   lines.push(t.state(stateLabel(status, lang)));
-  const beat = alert?.lastBeatSeenAt ?? null;
+  const beat =
+    alert?.lastBeatSeenAt ??
+    (status.last_beat_age_s === null ? null : now - status.last_beat_age_s * 1000);
   if (beat !== null) lines.push(t.lastBeat(clockTime(beat), duration(now - beat)));
   if (alert?.status === 'down' && alert.downSince !== null) {
     lines.push(t.downSince(clockTime(alert.downSince), duration(now - alert.downSince)));
   }
-  if (status.queue !== null) lines.push(t.queue(status.queue_depth, status.dead_letter));
+  if (status.queue !== null) {
+    lines.push(t.queue(status.queue_depth, status.dead_letter, status.processing));
+  }
   if (details.silencedUntil !== null && details.silencedUntil > now) {
     lines.push(t.silenced(clockTime(details.silencedUntil)));
+  }
+  const window = status.maintenance;
+  if (window) {
+    const what = `#${escapeHtml(clip(window.id, 40))} ${escapeHtml(clip(window.target, 200))}`;
+    lines.push(t.maintenance(what, clockTime(Date.parse(window.until))));
   }
   for (const incident of details.incidents) {
     const parts = [
@@ -171,18 +187,9 @@ export function renderDetails(
     lines.push(parts.join(' · '));
   }
   if (details.history.length > 0) {
-    lines.push(t.history);
-    for (const event of details.history) {
-      lines.push(`${clockTime(event.at)} · ${escapeHtml(historyNote(event))}`);
-    }
+    lines.push(t.history, ...details.history.map((event) => historyLine(event, lang, timeZone)));
   }
   return fitLines(lines, () => '…');
-}
-
-/** A history entry in a few words: its type, and who when a person did it. */
-function historyNote(event: HistoryEvent): string {
-  const actor = 'by' in event && event.by ? ` · @${event.by.name || event.by.id}` : '';
-  return `${event.type}${actor}`;
 }
 
 /** How long the silence button silences a worker. */

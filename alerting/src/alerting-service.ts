@@ -268,6 +268,7 @@ export async function startAlerting(options: AlertingOptions = {}): Promise<Aler
               workers: fleet.workers,
               allowedUserIds,
               lang: settings.lang,
+              timeZone: settings.timeZone,
               now,
               logger,
               metrics,

@@ -369,9 +369,56 @@ describe('buttons under a "down" alert (real Redis, the fake Bot API over HTTP)'
         /^장애: 🔴 \[video-render\] 워커 다운 · \d\d:\d\d KST부터 · 확인 안 됨$/.test(l),
       ),
     ).toBe(true);
-    // The last transitions, from the history stream.
-    expect(lines.slice(lines.indexOf('최근 기록:') + 1)[0]).toMatch(/^\d\d:\d\d KST · down$/);
+    expect(lines).toContain('대기 0 · 처리 중 0 · dead-letter 0');
+    // The last transitions, from the history stream, as /history shows them.
+    expect(lines.slice(lines.indexOf('최근 기록:') + 1)).toEqual([
+      expect.stringMatching(/^\d\d\/\d\d \d\d:\d\d 🔴 다운$/),
+    ]);
     expect(await presses('details', 'done')).toBe(1);
+  });
+
+  it('details: says silenced and under maintenance, with the same history lines as /history', async () => {
+    await start();
+    const alert = await downAlert();
+    await press(alert.messageId, buttonData(alert, '무음'));
+    await db.client.hset(
+      'fleet-alerting:maintenance',
+      '7',
+      JSON.stringify({
+        id: '7',
+        target: 'video-render',
+        start: Date.now() - 1000,
+        until: Date.now() + 3_600_000,
+        reason: null,
+        by: 'operator (4242)',
+        startedBy: { id: ALLOWED.id, name: 'operator' },
+      }),
+    );
+    await telegram.waitFor((sent) => sent.some((m) => m.text.includes('점검 시작')), 5000, 'start');
+    const count = telegram.sent.length;
+    await press(alert.messageId, buttonData(alert, '상세'), STRANGER);
+    const details = (await telegram.waitFor((sent) => sent.length > count, 5000, 'details')).at(-1);
+    const lines = details?.text.split('\n') ?? [];
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^🔕 무음: \d\d:\d\d KST까지$/),
+        expect.stringMatching(/^🛠 점검 중: #7 video-render · \d\d:\d\d KST까지$/),
+      ]),
+    );
+    const shown = lines.slice(lines.indexOf('최근 기록:') + 1);
+    expect(shown.map((line) => line.replace(/^[\d/ :]+/, ''))).toEqual([
+      '🛠 점검 시작 (video-render) · operator',
+      '🔕 무음 (video-render) · operator',
+      '🔴 다운',
+    ]);
+    telegram.pushMessage(CHAT, '/history video-render');
+    const history = await telegram.waitFor(
+      (sent) => sent.some((m) => m.text.includes('최근 기록 3건')),
+      5000,
+      'the /history answer',
+    );
+    const reply = history.find((m) => m.text.includes('최근 기록 3건'))?.text ?? '';
+    expect(reply.split('\n').slice(1)).toEqual(shown);
   });
 
   it('in English, with ALERT_LANG=en', async () => {

@@ -168,13 +168,18 @@ export function renderHistory(
 ): RenderedMessage {
   const t = TEXTS[lang];
   if (events.length === 0) return rendered(t.noHistory(esc(worker)));
-  const lines = [t.historyTitle(esc(worker), events.length)];
-  for (const event of events) {
-    const text = (RENDERERS[lang][event.type] as (e: HistoryEvent, l: Lang) => string)(event, lang);
-    const quiet = 'quiet' in event && event.quiet ? t.quiet : '';
-    lines.push(`${formatTime(event.at, lang, timeZone)} ${text}${quiet}`);
-  }
+  const lines = [
+    t.historyTitle(esc(worker), events.length),
+    ...events.map((event) => historyLine(event, lang, timeZone)),
+  ];
   return rendered(fitLines(lines, t.omitted));
+}
+
+/** One history event as `/history` and the details button show it: when, what, who (HTML). */
+export function historyLine(event: HistoryEvent, lang: Lang, timeZone: string): string {
+  const text = (RENDERERS[lang][event.type] as (e: HistoryEvent, l: Lang) => string)(event, lang);
+  const quiet = 'quiet' in event && event.quiet ? TEXTS[lang].quiet : '';
+  return `${formatTime(event.at, lang, timeZone)} ${text}${quiet}`;
 }
 
 /** `/report` and the weekly digest: one line per worker, split into messages of ≤ 4096. */
