@@ -34,6 +34,8 @@ export interface MainAppOptions extends HttpAppOptions {
 export const STATUS_PATH = '/api/agent-office/nodes';
 /** A worker's history, next to the status document (docs/spec.md §3.3). */
 export const HISTORY_PATH = `${STATUS_PATH}/:name/history`;
+/** Where the `<fleet-panel>` element's module files are served, under the panel. */
+export const ELEMENT_PATH = '/infra/element';
 
 const PANEL_MISSING = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Panel not built</title></head>
@@ -128,6 +130,12 @@ export function createHttpApp(options: MainAppOptions): Express {
   app.use('/infra', (_req, res, next) => {
     if (existsSync(join(panelDir, 'index.html'))) next();
     else res.status(404).type('html').send(PANEL_MISSING);
+  });
+  // A host page on another origin loads the element with <script type=module>, a CORS request:
+  // these files are public and sent without credentials, so any origin may load them.
+  app.use(ELEMENT_PATH, (_req, res, next) => {
+    res.set('Access-Control-Allow-Origin', '*');
+    next();
   });
   app.use('/infra', express.static(panelDir, { index: 'index.html', fallthrough: true }));
 

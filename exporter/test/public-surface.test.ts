@@ -1,6 +1,9 @@
 // The main port is safe to publish: security headers, CORS as configured, no internal address in
 // redis_error; /metrics and /readyz can move to an internal listener (EXPORTER_INTERNAL_PORT).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort, TestRedisServer } from '@fleet/testing';
+import { tempDir } from '@fleet/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, corsOrigins, loadConfig } from '../src/config.js';
 import type { RunningExporter } from '../src/index.js';
@@ -160,6 +163,23 @@ describe('CORS and redis_error on the main port', () => {
     running.push(exporter);
     const csp = (await fetch(`${exporter.url}/infra/`)).headers.get('content-security-policy');
     expect(csp).toMatch(/frame-ancestors 'self' https:\/\/ui\.example(;|$)/);
+  });
+
+  it('serves the element module to any origin, the panel page and the document only as configured', async () => {
+    const panelDir = tempDir('fleet-panel-');
+    mkdirSync(join(panelDir, 'element'));
+    writeFileSync(join(panelDir, 'index.html'), '<!doctype html>');
+    writeFileSync(join(panelDir, 'element', 'fleet-panel-element.js'), 'export {};');
+    const exporter = await startTestExporter(server, { panelDir });
+    running.push(exporter);
+    const headers = { origin: 'https://ui.example' };
+    const allowed = async (path: string) => {
+      const response = await fetch(`${exporter.url}${path}`, { headers });
+      return [response.status, response.headers.get('access-control-allow-origin')];
+    };
+    expect(await allowed('/infra/element/fleet-panel-element.js')).toEqual([200, '*']);
+    expect(await allowed('/infra/')).toEqual([200, null]);
+    expect(await allowed(STATUS)).toEqual([200, null]);
   });
 
   it('does not show where Redis is when it cannot be reached', async () => {
