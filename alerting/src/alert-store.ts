@@ -1,7 +1,7 @@
 import { alertingKeys } from '@fleet/core/contracts';
 import type { Redis, Result } from 'ioredis';
 import type { AlertState, PressRecord } from './alert-state.js';
-import { APPEND_HISTORY_LUA, type HistoryBatch, historyKey } from './history/history-stream.js';
+import { APPEND_HISTORY_LUA, type HistoryBatch } from './history/history-stream.js';
 import type { Keyboard } from './inline-keyboard.js';
 import type { RenderedMessage } from './messages.js';
 import type { Silences } from './silences.js';
@@ -373,22 +373,22 @@ export class AlertStore {
   ) {
     for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script);
     this.keys = {
-      state: `${prefix}state`,
-      queue: `${prefix}outbox:queue`,
-      messages: `${prefix}outbox:messages`,
-      claims: `${prefix}outbox:claims`,
-      sequence: `${prefix}outbox:seq`,
-      failed: `${prefix}outbox:failed`,
-      lease: `${prefix}lease`,
-      presence: `${prefix}replica:`,
+      state: alertingKeys.state(prefix),
+      queue: alertingKeys.outboxQueue(prefix),
+      messages: alertingKeys.outboxMessages(prefix),
+      claims: alertingKeys.outboxClaims(prefix),
+      sequence: alertingKeys.outboxSequence(prefix),
+      failed: alertingKeys.outboxFailed(prefix),
+      lease: alertingKeys.lease(prefix),
+      presence: alertingKeys.replicaPrefix(prefix),
       silences: alertingKeys.silences(prefix),
-      updateOffset: `${prefix}telegram:update-offset`,
-      presses: `${prefix}incidents:presses`,
+      updateOffset: alertingKeys.updateOffset(prefix),
+      presses: alertingKeys.incidentPresses(prefix),
       alertMessage: (chatId: string, messageId: number) =>
-        `${prefix}incidents:message:${chatId}:${messageId}`,
-      incidentMessages: (id: string) => `${prefix}incidents:messages:${id}`,
-      sent: (mark: string) => `${prefix}sent:${mark}`,
-      history: historyKey(prefix),
+        alertingKeys.incidentMessage(prefix, chatId, messageId),
+      incidentMessages: (id: string) => alertingKeys.incidentMessages(prefix, id),
+      sent: (mark: string) => alertingKeys.sent(prefix, mark),
+      history: alertingKeys.history(prefix),
     };
   }
 

@@ -118,10 +118,10 @@ export class MaintenanceStore {
     redis.defineCommand('alertingMaintenanceEnd', END);
     this.keys = {
       windows: alertingKeys.maintenance(prefix),
-      sequence: `${prefix}maintenance:seq`,
-      audit: `${prefix}maintenance:audit`,
+      sequence: alertingKeys.maintenanceSequence(prefix),
+      audit: alertingKeys.maintenanceAudit(prefix),
       request: (chatId: string, messageId: number) =>
-        `${prefix}maintenance:request:${chatId}:${messageId}`,
+        alertingKeys.maintenanceRequest(prefix, chatId, messageId),
     };
   }
 

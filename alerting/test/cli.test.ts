@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { alertingKeys, DEFAULT_ALERT_KEY_PREFIX } from '@fleet/core/contracts';
 import {
   CHAT,
   eventually,
@@ -162,7 +163,7 @@ describe('the command line (configured by environment variables)', { timeout: 90
     await telegram.waitFor((sent) => sent.length === 1, 10_000, 'the down message');
     // Crash mid-outage, not mid-send: a send cut short by a crash is retried once its claim expires.
     await eventually(
-      async () => (await client.zcard('fleet-alerting:outbox:queue')) === 0,
+      async () => (await client.zcard(alertingKeys.outboxQueue(DEFAULT_ALERT_KEY_PREFIX))) === 0,
       5000,
       'the ack',
     );

@@ -1,3 +1,4 @@
+import { alertingKeys } from '@fleet/core/contracts';
 import { CHAT, eventually, FakeTelegramServer, OTHER_CHAT, TEST_TOKEN } from '@fleet/testing';
 import {
   afterChecks,
@@ -102,7 +103,7 @@ describe('bot commands (long polling through the real client)', () => {
     await start();
     expect(await ask('/silence video-render 2h')).toBe('🔕 video-render: 2시간 동안 알림 끔');
     expect(
-      Number(await db.client.hget(`${DEFAULTS.keyPrefix}silences`, 'video-render')),
+      Number(await db.client.hget(alertingKeys.silences(DEFAULTS.keyPrefix), 'video-render')),
     ).toBeGreaterThan(Date.now() + 7_000_000);
     const replies = telegram.sent.length;
     await db.workers.kill('video-render');
@@ -134,7 +135,7 @@ describe('bot commands (long polling through the real client)', () => {
     await afterChecks(service as AlertingService, 4);
     expect(telegram.sent).toHaveLength(replies);
     expect(await ask('/unsilence all')).toBe('🔔 all: 알림 다시 켬');
-    expect(await db.client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
+    expect(await db.client.hlen(alertingKeys.silences(DEFAULTS.keyPrefix))).toBe(0);
   });
 
   it('answers bad arguments with the usage and unknown workers with the choices', async () => {
@@ -165,7 +166,7 @@ describe('bot commands (long polling through the real client)', () => {
     );
     await quietPeriod(500);
     expect(telegram.sent).toEqual([]);
-    expect(await db.client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
+    expect(await db.client.hlen(alertingKeys.silences(DEFAULTS.keyPrefix))).toBe(0);
     const ignored = log.lines
       .map((line) => JSON.parse(line))
       .find((entry) => entry.chatId === Number(OTHER_CHAT));
@@ -176,19 +177,19 @@ describe('bot commands (long polling through the real client)', () => {
     await start();
     await ask('/silence music-render 1h');
     await eventually(
-      async () => (await db.client.get(`${DEFAULTS.keyPrefix}telegram:update-offset`)) !== null,
+      async () => (await db.client.get(alertingKeys.updateOffset(DEFAULTS.keyPrefix))) !== null,
       5000,
       'the saved offset',
     );
     await service?.close();
-    await db.client.hdel(`${DEFAULTS.keyPrefix}silences`, 'music-render');
+    await db.client.hdel(alertingKeys.silences(DEFAULTS.keyPrefix), 'music-render');
     telegram.unconfirmAll();
     service = await startAlerting(
       fastOptions(db.redis, telegram, log, { telegramAllowedUserIds: [ALLOWED] }),
     );
     await afterChecks(service, 5);
     expect(telegram.sent).toHaveLength(1);
-    expect(await db.client.hlen(`${DEFAULTS.keyPrefix}silences`)).toBe(0);
+    expect(await db.client.hlen(alertingKeys.silences(DEFAULTS.keyPrefix))).toBe(0);
   });
 
   it('records who silenced and unsilenced, in the history and in the audit (/dl log)', async () => {
@@ -196,9 +197,9 @@ describe('bot commands (long polling through the real client)', () => {
     await ask('/silence video-render 2h');
     await ask('/unsilence video-render');
     await ask('/unsilence video-render');
-    const history = (await db.client.xrange(`${DEFAULTS.keyPrefix}history`, '-', '+')).map(
-      ([, fields]) => JSON.parse(fields[1] as string),
-    );
+    const history = (
+      await db.client.xrange(alertingKeys.history(DEFAULTS.keyPrefix), '-', '+')
+    ).map(([, fields]) => JSON.parse(fields[1] as string));
     const by = { id: ALLOWED, name: 'operator' };
     expect(history.filter((event) => event.type.includes('silenced'))).toEqual([
       {
@@ -231,10 +232,18 @@ describe('/silence and /unsilence are writes: TELEGRAM_ALLOWED_USER_IDS only', (
   ])('refuses %s politely, audits it, and keeps the reads open', async (_name, overrides, user) => {
     await start(overrides);
     expect(await ask('/silence all 1d', CHAT, user)).toBe('이 작업을 할 권한이 없습니다.');
-    await db.client.hset(`${DEFAULTS.keyPrefix}silences`, 'ai_trade', String(Date.now() + 60_000));
+    await db.client.hset(
+      alertingKeys.silences(DEFAULTS.keyPrefix),
+      'ai_trade',
+      String(Date.now() + 60_000),
+    );
     expect(await ask('/unsilence all', CHAT, user)).toBe('이 작업을 할 권한이 없습니다.');
-    expect(await db.client.hkeys(`${DEFAULTS.keyPrefix}silences`)).toEqual(['ai_trade']);
-    const audit = await db.client.xrange(`${DEFAULTS.keyPrefix}dl:audit`, '-', '+');
+    expect(await db.client.hkeys(alertingKeys.silences(DEFAULTS.keyPrefix))).toEqual(['ai_trade']);
+    const audit = await db.client.xrange(
+      alertingKeys.deadLetterAudit(DEFAULTS.keyPrefix),
+      '-',
+      '+',
+    );
     expect(
       audit.map(([, fields]) => {
         const entry = Object.fromEntries(

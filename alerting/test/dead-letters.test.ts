@@ -1,4 +1,4 @@
-import { redisKeys } from '@fleet/core/contracts';
+import { alertingKeys, redisKeys } from '@fleet/core/contracts';
 import { CHAT, eventually, FakeTelegramServer, type SentMessage, TEST_TOKEN } from '@fleet/testing';
 import { CapturedLog, fastOptions, useAlertingRedis } from '@fleet/testing/alerting';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -333,7 +333,11 @@ describe('/dl through the real client and the fake Bot API', () => {
     expect(audit.text).toMatch(
       /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d · @operator \(4242\) · video-render · purge · 3 · done$/m,
     );
-    const entries = await db.client.xrange(`${DEFAULTS.keyPrefix}dl:audit`, '-', '+');
+    const entries = await db.client.xrange(
+      alertingKeys.deadLetterAudit(DEFAULTS.keyPrefix),
+      '-',
+      '+',
+    );
     expect(entries).toHaveLength(1);
     const metrics = await (service as AlertingService).metrics.registry.metrics();
     expect(metrics).toContain(

@@ -1,3 +1,4 @@
+import { alertingKeys } from '@fleet/core/contracts';
 import { CHAT, eventually, FakeTelegramServer, freePort, TEST_TOKEN } from '@fleet/testing';
 import { afterChecks, CapturedLog, fastOptions, useAlertingRedis } from '@fleet/testing/alerting';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,8 +15,8 @@ let services: AlertingService[] = [];
 let log: CapturedLog;
 
 const SECOND_CHAT = '-100777';
-const outboxKey = `${DEFAULTS.keyPrefix}outbox:queue`;
-const failedKey = `${DEFAULTS.keyPrefix}outbox:failed`;
+const outboxKey = alertingKeys.outboxQueue(DEFAULTS.keyPrefix);
+const failedKey = alertingKeys.outboxFailed(DEFAULTS.keyPrefix);
 
 beforeEach(async () => {
   telegram = await FakeTelegramServer.start({ token: TEST_TOKEN, chats: [CHAT, SECOND_CHAT] });

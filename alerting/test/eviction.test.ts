@@ -1,11 +1,10 @@
-import { redisKeys } from '@fleet/core/contracts';
+import { alertingKeys, DEFAULT_ALERT_KEY_PREFIX, redisKeys } from '@fleet/core/contracts';
 import { CHAT, eventually, FakeTelegramServer, TEST_TOKEN, TestRedisServer } from '@fleet/testing';
 import { afterChecks, CapturedLog, fastOptions, Workers } from '@fleet/testing/alerting';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertingService, startAlerting } from '../src/alerting-service.js';
 
-const PREFIX = 'fleet-alerting:';
 // A memory limit and a policy that evicts keys with a TTL: heartbeats (EX 45) may go, the
 // service's own keys (no TTL) never do, apart from its lease and presence, renewed every second.
 // Under allkeys-* its outbox could be evicted too: the start-up warning says to avoid that.
@@ -43,7 +42,11 @@ describe('Redis evicting keys (maxmemory + volatile-lru, filled)', () => {
       expect(log.messages().some((msg) => msg.startsWith('Redis may evict heartbeats'))).toBe(true);
       const metrics = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
       expect(metrics).toMatch(/^fleet_alerting_redis_eviction_risk 1$/m);
-      await client.hset(`${PREFIX}silences`, 'nobody-at-all', String(Date.now() + 3_600_000));
+      await client.hset(
+        alertingKeys.silences(DEFAULT_ALERT_KEY_PREFIX),
+        'nobody-at-all',
+        String(Date.now() + 3_600_000),
+      );
 
       // 32 MB into an 8 MB Redis: it must evict.
       const value = 'x'.repeat(16 * 1024);
@@ -61,12 +64,16 @@ describe('Redis evicting keys (maxmemory + volatile-lru, filled)', () => {
       );
       // Its own keys have no TTL and stay; the lease (it has one) is taken again within a second.
       await eventually(
-        async () => (await client.exists(`${PREFIX}lease`)) === 1,
+        async () => (await client.exists(alertingKeys.lease(DEFAULT_ALERT_KEY_PREFIX))) === 1,
         3000,
         'the lease',
       );
-      for (const key of ['state', 'silences', 'outbox:seq']) {
-        expect(await client.exists(`${PREFIX}${key}`), key).toBe(1);
+      for (const key of [
+        alertingKeys.state(DEFAULT_ALERT_KEY_PREFIX),
+        alertingKeys.silences(DEFAULT_ALERT_KEY_PREFIX),
+        alertingKeys.outboxSequence(DEFAULT_ALERT_KEY_PREFIX),
+      ]) {
+        expect(await client.exists(key), key).toBe(1);
       }
       const fillers = await client.keys('filler:*');
       if (fillers.length > 0) await client.del(...fillers);
@@ -98,7 +105,10 @@ describe('Redis evicting keys (maxmemory + volatile-lru, filled)', () => {
       await afterChecks(service, 2);
       await workers.kill('video-render');
       await telegram.waitFor((sent) => sent.length === 1, 5000, 'the down message');
-      await client.del(`${PREFIX}state`, `${PREFIX}outbox:seq`);
+      await client.del(
+        alertingKeys.state(DEFAULT_ALERT_KEY_PREFIX),
+        alertingKeys.outboxSequence(DEFAULT_ALERT_KEY_PREFIX),
+      );
       await afterChecks(service, 3);
       expect(telegram.sent).toHaveLength(1);
       await workers.beat('video-render');

@@ -1,3 +1,4 @@
+import { alertingKeys, DEFAULT_ALERT_KEY_PREFIX } from '@fleet/core/contracts';
 import { CHAT, eventually, FakeTelegramServer, TEST_TOKEN } from '@fleet/testing';
 import {
   afterChecks,
@@ -114,7 +115,9 @@ describe('weekly digest', () => {
     const digests = telegram.sent.filter((m) => m.text.includes('Weekly report'));
     expect(digests).toHaveLength(1);
     expect(digests[0]?.text).toContain('Reliability report · last 7 days');
-    expect(await db.client.exists(`fleet-alerting:sent:weekly:${due}`)).toBe(1);
+    expect(
+      await db.client.exists(alertingKeys.sent(DEFAULT_ALERT_KEY_PREFIX, `weekly:${due}`)),
+    ).toBe(1);
   });
 
   it('is off unless turned on', async () => {

@@ -1,3 +1,4 @@
+import { alertingKeys } from '@fleet/core/contracts';
 import { useTestRedis } from '@fleet/testing/vitest';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { initialAlertState } from '../src/alert-state.js';
@@ -111,7 +112,9 @@ describe('history stream', () => {
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await history.read()).toEqual([ack]);
-    expect(await db.redis.pttl('h:history:once:ack:a:1')).toBeGreaterThan(89 * DAY);
+    expect(await db.redis.pttl(`${alertingKeys.historyOncePrefix('h:')}ack:a:1`)).toBeGreaterThan(
+      89 * DAY,
+    );
   });
 
   it('skips entries it cannot read instead of failing', async () => {

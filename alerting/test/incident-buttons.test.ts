@@ -1,3 +1,4 @@
+import { alertingKeys, DEFAULT_ALERT_KEY_PREFIX } from '@fleet/core/contracts';
 import { CHAT, eventually, FakeTelegramServer, type SentMessage, TEST_TOKEN } from '@fleet/testing';
 import { CapturedLog, fastOptions, quietPeriod, useAlertingRedis } from '@fleet/testing/alerting';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import {
 } from '../src/alerting-service.js';
 import type { AlertEvent } from '../src/evaluate-check.js';
 import type { HistoryEvent } from '../src/history/history-event.js';
-import { historyKey } from '../src/history/history-stream.js';
 import { trackIncidents } from '../src/incidents.js';
 
 const T0 = Date.parse('2026-12-02T00:00:00Z');
@@ -249,7 +249,11 @@ async function presses(action: string, result: string): Promise<number> {
 }
 
 async function audited(): Promise<string[]> {
-  const entries = await db.client.xrange('fleet-alerting:dl:audit', '-', '+');
+  const entries = await db.client.xrange(
+    alertingKeys.deadLetterAudit(DEFAULT_ALERT_KEY_PREFIX),
+    '-',
+    '+',
+  );
   return entries.map(([, fields]) => {
     const record = Object.fromEntries(
       fields.flatMap((value, index) => (index % 2 === 0 ? [[value, fields[index + 1]]] : [])),
@@ -308,7 +312,11 @@ describe('buttons under a "down" alert (real Redis, the fake Bot API over HTTP)'
     expect(log.messages()).toContain(
       'refused an alert button press from a user who is not allowed',
     );
-    const history = await db.client.xrange(historyKey('fleet-alerting:'), '-', '+');
+    const history = await db.client.xrange(
+      alertingKeys.history(DEFAULT_ALERT_KEY_PREFIX),
+      '-',
+      '+',
+    );
     const recorded = history.map(([, fields]) => JSON.parse(fields[1] as string) as HistoryEvent);
     expect(recorded.filter((event) => event.type === 'acknowledged')).toEqual([
       expect.objectContaining({ worker: 'video-render', by: { id: ALLOWED.id, name: 'operator' } }),
@@ -334,18 +342,24 @@ describe('buttons under a "down" alert (real Redis, the fake Bot API over HTTP)'
     expect((await press(alert.messageId, data, STRANGER)).text).toBe(
       '이 작업을 할 권한이 없습니다.',
     );
-    expect(await db.client.hget('fleet-alerting:silences', 'video-render')).toBeNull();
+    expect(
+      await db.client.hget(alertingKeys.silences(DEFAULT_ALERT_KEY_PREFIX), 'video-render'),
+    ).toBeNull();
     const pressedAt = Date.now();
     expect((await press(alert.messageId, data)).text).toMatch(
       /^🔕 video-render: \d\d:\d\d KST까지 알림 끔$/,
     );
-    const until = Number(await db.client.hget('fleet-alerting:silences', 'video-render'));
+    const until = Number(
+      await db.client.hget(alertingKeys.silences(DEFAULT_ALERT_KEY_PREFIX), 'video-render'),
+    );
     expect(until).toBeGreaterThanOrEqual(pressedAt + 3_600_000 - 1000);
     expect(until).toBeLessThanOrEqual(Date.now() + 3_600_000);
     expect((await press(alert.messageId, data)).text).toMatch(
       /^이미 @operator 님이 \d\d:\d\d KST까지 무음으로 설정했습니다\.$/,
     );
-    expect(Number(await db.client.hget('fleet-alerting:silences', 'video-render'))).toBe(until);
+    expect(
+      Number(await db.client.hget(alertingKeys.silences(DEFAULT_ALERT_KEY_PREFIX), 'video-render')),
+    ).toBe(until);
     expect(await presses('silence', 'done')).toBe(1);
     expect(await presses('silence', 'already_done')).toBe(1);
     expect(await presses('silence', 'refused')).toBe(1);
@@ -451,7 +465,11 @@ describe('escalation (ALERT_ESCALATION_CHAT_ID, ALERT_ESCALATION_AFTER_S)', () =
     ]);
     await quietPeriod(1500);
     expect(inEscalation()).toHaveLength(1);
-    const history = await db.client.xrange(historyKey('fleet-alerting:'), '-', '+');
+    const history = await db.client.xrange(
+      alertingKeys.history(DEFAULT_ALERT_KEY_PREFIX),
+      '-',
+      '+',
+    );
     expect(
       history.filter(([, fields]) => (fields[1] as string).includes('"escalated"')),
     ).toHaveLength(1);

@@ -23,7 +23,7 @@ let log: CapturedLog;
 
 const KEYS = {
   windows: alertingKeys.maintenance(DEFAULTS.keyPrefix),
-  audit: `${DEFAULTS.keyPrefix}maintenance:audit`,
+  audit: alertingKeys.maintenanceAudit(DEFAULTS.keyPrefix),
 };
 
 // music-render runs on the NAS, whose backup window is every day 03:00–03:30 in Seoul.
@@ -80,7 +80,7 @@ async function command(text: string): Promise<string> {
 
 /** The maintenance events of the history stream, oldest first. */
 async function maintenanceHistory(): Promise<{ type: string }[]> {
-  const history = await db.client.xrange(`${DEFAULTS.keyPrefix}history`, '-', '+');
+  const history = await db.client.xrange(alertingKeys.history(DEFAULTS.keyPrefix), '-', '+');
   return history
     .map(([, fields]) => JSON.parse(fields[fields.indexOf('e') + 1] as string))
     .filter((event) => event.type.startsWith('maintenance_'));

@@ -1,3 +1,4 @@
+import { alertingKeys } from '@fleet/core/contracts';
 import { CHAT, FakeTelegramServer, TEST_TOKEN } from '@fleet/testing';
 import {
   afterChecks,
@@ -36,7 +37,7 @@ async function start(overrides: AlertingOptions = {}): Promise<AlertingService> 
 
 /** Silences `target` (a worker or `all`) for `ms`, as /silence does. */
 async function silence(target: string, ms: number): Promise<void> {
-  await db.client.hset(`${DEFAULTS.keyPrefix}silences`, target, String(Date.now() + ms));
+  await db.client.hset(alertingKeys.silences(DEFAULTS.keyPrefix), target, String(Date.now() + ms));
 }
 
 describe('silences keep the chat’s picture right (real Redis, fake Telegram)', () => {
@@ -86,7 +87,7 @@ describe('silences keep the chat’s picture right (real Redis, fake Telegram)',
     await quietPeriod(2500);
     expect(telegram.sent).toEqual([]);
     // Once it ends, the summary comes first, and reminders follow it.
-    await db.client.hdel(`${DEFAULTS.keyPrefix}silences`, 'video-render');
+    await db.client.hdel(alertingKeys.silences(DEFAULTS.keyPrefix), 'video-render');
     await telegram.waitFor((sent) => sent.length === 2, 6000, 'the summary and a reminder');
     expect(telegram.sent[0]?.text).toMatch(/무음 중 변화:<\/b> 다운 \(\d+초째\)$/);
     expect(telegram.sent[1]?.text).toMatch(/^🔁 \[video-render\] 여전히 다운 \(\d+초째\)$/);

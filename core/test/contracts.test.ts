@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  alertingKeys,
   beatAge,
   DEFAULT_FLEET,
   FleetConfigError,
@@ -205,4 +206,20 @@ describe('JSON Schema files', () => {
       expect(committed).toBe(generated);
     },
   );
+});
+
+describe('alertingKeys', () => {
+  // Called with the widest arguments any builder takes; the extra ones are ignored.
+  const keys = Object.entries(alertingKeys).map(([name, build]) => ({
+    name,
+    key: (build as (...args: unknown[]) => string)('team-a:', 'chat', 7),
+  }));
+
+  it.each(keys)('$name is under the prefix (one ACL pattern covers it)', ({ key }) => {
+    expect(key.startsWith('team-a:')).toBe(true);
+  });
+
+  it('no two builders make the same key', () => {
+    expect(new Set(keys.map(({ key }) => key)).size).toBe(keys.length);
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkerSpec } from '@fleet/core/contracts';
-import { redisKeys } from '@fleet/core/contracts';
+import { alertingKeys, redisKeys } from '@fleet/core/contracts';
 import type { Redis } from 'ioredis';
 import { DEAD_LETTER_SCRIPTS } from './dead-letter-scripts.js';
 import {
@@ -55,9 +55,9 @@ export class DeadLetterStore {
     for (const [name, script] of Object.entries(DEAD_LETTER_SCRIPTS))
       redis.defineCommand(name, script);
     this.keys = {
-      ref: (id) => `${prefix}dl:ref:${id}`,
-      done: (id) => `${prefix}dl:done:${id}`,
-      audit: `${prefix}dl:audit`,
+      ref: (id) => alertingKeys.deadLetterRef(prefix, id),
+      done: (id) => alertingKeys.deadLetterDone(prefix, id),
+      audit: alertingKeys.deadLetterAudit(prefix),
     };
   }
 

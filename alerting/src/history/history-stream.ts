@@ -1,3 +1,4 @@
+import { alertingKeys } from '@fleet/core/contracts';
 import type { Redis, Result } from 'ioredis';
 import { concernsWorker, HISTORY_EVENT_TYPES, type HistoryEvent } from './history-event.js';
 
@@ -74,11 +75,6 @@ declare module 'ioredis' {
 const PAGE = 500;
 const KNOWN_TYPES = new Set<string>(HISTORY_EVENT_TYPES);
 
-/** The key of the history stream under the alerting service's prefix. */
-export function historyKey(prefix: string): string {
-  return `${prefix}history`;
-}
-
 export interface HistoryQuery {
   /** Only events at or after this time (epoch ms). */
   since?: number;
@@ -105,8 +101,8 @@ export class HistoryStream {
     private readonly now: () => number,
   ) {
     redis.defineCommand('historyAppend', APPEND);
-    this.key = historyKey(prefix);
-    this.oncePrefix = `${prefix}history:once:`;
+    this.key = alertingKeys.history(prefix);
+    this.oncePrefix = alertingKeys.historyOncePrefix(prefix);
   }
 
   /**
