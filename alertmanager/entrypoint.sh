@@ -25,6 +25,10 @@ token=""
 if [ -e "$token_file" ]; then
   [ -r "$token_file" ] || fail "cannot read $token_file (make it readable by uid $(id -u))"
   token=$(tr -d ' \t\r\n' <"$token_file")
+  # Bind-mounted with its host mode: world-readable means any user on the NAS can read the token.
+  if [ -n "$token" ] && [ -n "$(find "$token_file" -perm -0004 2>/dev/null)" ]; then
+    echo "alertmanager entrypoint: $token_file is readable by everyone; make it 0440 with group FLEET_SECRETS_GID (README, Deployment)" >&2
+  fi
 fi
 # The token is never echoed: it is a secret.
 if [ -n "$token" ] && ! printf '%s' "$token" | grep -Eq '^[0-9]{1,20}:[A-Za-z0-9_-]{20,}$'; then

@@ -48,9 +48,9 @@ function runEntrypoint(env: Record<string, string>, args: string[]) {
   return { child, config, output: () => output, exited };
 }
 
-function tokenFile(token: string): string {
+function tokenFile(token: string, mode = 0o600): string {
   const file = join(workdir, `token-${++counter}`);
-  writeFileSync(file, `${token}\n`);
+  writeFileSync(file, `${token}\n`, { mode });
   return file;
 }
 
@@ -103,6 +103,19 @@ describe('alertmanager/entrypoint.sh', () => {
     });
     expect(badChat.code).toBe(2);
     expect(badChat.output).toContain("TELEGRAM_CHAT_ID: '@fleet' is not a numeric chat id");
+  });
+
+  it.each([
+    { mode: 0o644, warned: true },
+    { mode: 0o440, warned: false },
+  ])('warns when the token file is world-readable (mode $mode)', async ({ mode, warned }) => {
+    const { code, output } = await writtenConfig({
+      TELEGRAM_CHAT_ID: CHAT,
+      TELEGRAM_BOT_TOKEN_FILE: tokenFile(TEST_TOKEN, mode),
+    });
+    expect(code).toBe(0);
+    expect(output.includes('is readable by everyone')).toBe(warned);
+    expect(output).not.toContain(TEST_TOKEN);
   });
 });
 

@@ -21,6 +21,7 @@ interface Service {
   healthcheck?: { test: string[] | string };
   environment?: Record<string, string | null>;
   secrets?: { source: string }[];
+  group_add?: (string | number)[];
   /** `source:target[:mode]` (docker-compose 1.x prints the short form). */
   volumes?: string[];
   profiles?: string[];
@@ -198,6 +199,22 @@ describe('docker-compose.yml', () => {
     expect(base.services.grafana?.environment?.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe(
       '/run/secrets/grafana_admin_password',
     );
+  });
+
+  it('lets the services that read a secret join FLEET_SECRETS_GID, so the files can be 0440', () => {
+    const withSecrets = Object.entries(base.services)
+      .filter(([, service]) => (service.secrets ?? []).length > 0)
+      .map(([name]) => name);
+    expect(withSecrets.sort()).toEqual(['alerting', 'alertmanager', 'grafana']);
+    const groups = (env: Record<string, string>) =>
+      parse(compose(['--env-file', '.env.example', 'config'], env)) as ComposeConfig;
+    for (const name of withSecrets) {
+      // Unset: nogroup, which grants nothing.
+      expect(base.services[name]?.group_add?.map(String)).toEqual(['65534']);
+      expect(groups({ FLEET_SECRETS_GID: '1026' }).services[name]?.group_add?.map(String)).toEqual([
+        '1026',
+      ]);
+    }
   });
 
   it('provisions Grafana and opens the fleet dashboard on its home page', () => {

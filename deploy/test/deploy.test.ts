@@ -165,7 +165,8 @@ beforeAll(async () => {
   if (!gateway) throw new Error('docker0 has no IPv4 address: is dockerd running with its bridge?');
   telegram = await FakeTelegramServer.start({ token: TOKEN, chats: [CHAT], host: gateway });
 
-  writeFileSync(join(dir, 'telegram_bot_token'), TOKEN, { mode: 0o644 });
+  // As the README says: readable by its owner and FLEET_SECRETS_GID only, the containers join it.
+  writeFileSync(join(dir, 'telegram_bot_token'), TOKEN, { mode: 0o440 });
   const prometheusConfig = parse(readFileSync(join(ROOT, 'prometheus.yml'), 'utf8'));
   prometheusConfig.global.scrape_interval = '2s';
   prometheusConfig.global.scrape_timeout = '1s';
@@ -189,6 +190,7 @@ beforeAll(async () => {
     ALERTMANAGER_PUBLISH: '127.0.0.1:',
     FAKE_TELEGRAM_URL: `http://host.docker.internal:${telegram.port}`,
     DEPLOY_TEST_DIR: dir,
+    FLEET_SECRETS_GID: String(process.getgid?.() ?? 0),
   };
   await timed('compose up', () =>
     compose(['--profile', 'trial', 'up', '-d', '--no-build', ...STACK]),
