@@ -4,6 +4,7 @@ import type { MockState } from '../mock-documents.js';
 import type { StatusStore } from '../status-store.js';
 import { SILENCED_CUE, silencedLabel, workerStateLabel } from '../status-visuals.js';
 import { usePanelSnapshot } from '../use-panel-snapshot.js';
+import { deepActiveElement } from './deep-active-element.js';
 import { Sparkline } from './sparkline.js';
 import { StateTimelineBar, stateColor } from './state-timeline-bar.js';
 import { useWorkerHistory } from './use-worker-history.js';
@@ -52,7 +53,7 @@ export function WorkerDetail({ worker, store, endpoint, mock, onClose }: WorkerD
   const { history, error } = useWorkerHistory(worker, endpoint, mock, store);
 
   useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
+    const opener = deepActiveElement();
     const element = dialog.current;
     if (element && !element.open) element.showModal();
     return () => {

@@ -273,4 +273,36 @@ describe('a page with no framework', () => {
       await page.close();
     }
   });
+
+  it("opens a worker's detail by keyboard with the live exporter's history, and Escape gives focus back inside the shadow root", async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    const problems = watchProblems(page);
+    const histories: string[] = [];
+    page.on('response', (response) => {
+      if (response.url().includes('/history')) histories.push(`${response.status()}`);
+    });
+    try {
+      await page.goto(`${url('plain')}/`);
+      await cardNames(page);
+      await page.locator('[data-worker="image-render"] .fp-card-open').focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.locator('dialog.fp-detail[open]');
+      await dialog.waitFor({ timeout: 15_000 });
+      expect(await dialog.getAttribute('data-detail')).toBe('image-render');
+      // Drawn from the exporter's own history endpoint: the simulator's worker has run for a while.
+      await dialog.locator('.fp-timeline [data-run]').first().waitFor({ timeout: 15_000 });
+      expect(histories).toContain('200');
+      expect(await dialog.locator('.fp-spark svg path').count()).toBe(3);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      const focused = await page.evaluate(() => {
+        const active = document.querySelector('fleet-panel')?.shadowRoot?.activeElement;
+        return active?.closest('[data-worker]')?.getAttribute('data-worker') ?? null;
+      });
+      expect(focused).toBe('image-render');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });
