@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 
 /** Waits until the 3D scene has drawn a few frames and placed its HUD. */
-export async function waitForScene(page: Page): Promise<void> {
-  await page.waitForSelector('.fp-hud-layer[data-scene-ready="true"]', { timeout: 45_000 });
+export async function waitForScene(page: Page, timeout = 45_000): Promise<void> {
+  await page.waitForSelector('.fp-hud-layer[data-scene-ready="true"]', { timeout });
 }
 
 /** A screenshot of the canvas alone: the DOM HUD, banners and header hidden for the moment. */
