@@ -351,7 +351,7 @@ export async function panelFrameTables(
         'view',
         'workers',
         'mock',
-        '',
+        'note',
         'browser fps',
         'frame p50 ms',
         'p95 ms',
