@@ -146,7 +146,26 @@ describe('bot commands (long polling through the real client)', () => {
     expect(await ask('/silence nobody 1h')).toBe(
       '알 수 없는 워커: nobody\n가능한 값: all, music-render, video-render, ai_trade',
     );
-    expect(await ask('/help')).toContain('/status — 현재 상태');
+    const help = await ask('/help');
+    // Every command, and which of them only the allowed users may use.
+    for (const command of [
+      'status',
+      'silence',
+      'unsilence',
+      'dl',
+      'maintenance',
+      'history',
+      'report',
+      'help',
+    ]) {
+      expect(help).toMatch(new RegExp(`^/${command} `, 'm'));
+    }
+    expect(
+      help
+        .split('\n')
+        .filter((line) => line.includes('🔒'))
+        .map((line) => line.split(' ')[0]),
+    ).toEqual(['/silence', '/unsilence', '/dl', '/maintenance', '🔒']);
   });
 
   it('answers in English with lang=en', async () => {
