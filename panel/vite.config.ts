@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import { workspaceAliases } from '../vitest.shared.js';
 
 /**
  * Three builds of the panel, one per `--mode` (`npm run build` runs them all):
@@ -32,13 +33,7 @@ const LIBRARIES: Record<string, { entry: string; outDir: string; external: RegEx
 export default defineConfig(({ mode }): UserConfig => {
   const shared: UserConfig = {
     plugins: [react()],
-    resolve: {
-      alias: {
-        '@fleet/core/contracts': fileURLToPath(
-          new URL('../core/src/contracts/index.ts', import.meta.url),
-        ),
-      },
-    },
+    resolve: { alias: workspaceAliases },
   };
   const library = LIBRARIES[mode];
   if (!library) {

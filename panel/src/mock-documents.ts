@@ -9,7 +9,7 @@ import {
   type StatusDocument,
   WORKER_KIND_TABLE,
   type WorkerStatus,
-} from '@fleet/core/contracts';
+} from '@fleet/core/contracts/data';
 
 /** The fixture states `?mock=` can show, for demos and tests, with no network. */
 export const MOCK_STATES = [

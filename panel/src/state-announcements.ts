@@ -1,4 +1,4 @@
-import type { StatusDocument } from '@fleet/core/contracts';
+import type { StatusDocument } from '@fleet/core/contracts/data';
 import type { PanelSnapshot } from './status-store.js';
 import { linkOfWorker, STATUS_VISUALS, workerStateLabel } from './status-visuals.js';
 

@@ -1,4 +1,4 @@
-import type { StatusDocument } from '@fleet/core/contracts';
+import type { StatusDocument } from '@fleet/core/contracts/data';
 import type { StatusStore } from './status-store.js';
 
 /** Raised for a poll that got an answer the panel cannot use. */

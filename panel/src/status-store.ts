@@ -1,4 +1,4 @@
-import type { StatusDocument, WorkerStatus } from '@fleet/core/contracts';
+import type { StatusDocument, WorkerStatus } from '@fleet/core/contracts/data';
 
 /** What the panel knows right now. Replaced (never mutated) on every change. */
 export interface PanelSnapshot {

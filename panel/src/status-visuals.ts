@@ -5,7 +5,7 @@ import {
   stateLabel,
   stateSpec,
   type WorkerStatus,
-} from '@fleet/core/contracts';
+} from '@fleet/core/contracts/data';
 
 /** A link status as drawn: the four of docs/spec.md §3, plus `unknown` when there is no live reading. */
 export type DrawnStatus = LinkStatus | 'unknown';

@@ -3,7 +3,7 @@ import {
   type Link,
   type StatusDocument,
   type WorkerStatus,
-} from '@fleet/core/contracts';
+} from '@fleet/core/contracts/data';
 import { LAYOUT, type LayoutWorker } from './scene/scene-layout.js';
 import type { PanelSnapshot } from './status-store.js';
 import {

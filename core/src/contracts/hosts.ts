@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { HostStatus } from './host-status.js';
 
 /** A host's name: the same characters as a worker's name. */
 export const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -20,22 +20,6 @@ export const DEFAULT_HOSTS: readonly HostSpec[] = [
 
 /** Where a worker whose fleet entry names no host runs, and where an unlisted worker is shown. */
 export const DEFAULT_HOST = 'windows';
-
-/** One host in the status document (additive `hosts`). */
-export const HostStatusSchema = z
-  .object({
-    name: z.string(),
-    label: z.string(),
-    role: z.string().nullable(),
-    declared: z
-      .boolean()
-      .describe(
-        'False for a host only an unlisted worker names (it lands on the default host, windows, when the fleet file does not declare it).',
-      ),
-  })
-  .meta({ id: 'HostStatus' });
-
-export type HostStatus = z.infer<typeof HostStatusSchema>;
 
 /**
  * The document's `hosts`: the fleet's hosts in declaration order, then any other host a worker

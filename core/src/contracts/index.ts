@@ -1,11 +1,9 @@
-// Browser-safe contracts: schemas, types and pure rules shared by every service and the panel.
+// The contracts shared by every service: data.ts (browser-safe) plus the zod schemas, which
+// validate at the edges (fleet file, heartbeat, maintenance, documents) and feed the JSON Schemas.
+export * from './data.js';
 export * from './fleet.js';
 export * from './heartbeat.js';
-export * from './hosts.js';
-export * from './iso-utc.js';
-export * from './link-status.js';
+export * from './host-status.js';
 export * from './maintenance.js';
-export * from './redis-keys.js';
 export * from './status-document.js';
 export * from './worker-history.js';
-export * from './worker-kinds.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HostStatusSchema } from './hosts.js';
+import { HostStatusSchema } from './host-status.js';
 import { MaintenanceWindowSchema } from './maintenance.js';
 import { LINK_STATUSES, LINK_TYPES, WORKER_KINDS } from './worker-kinds.js';
 

@@ -1,4 +1,4 @@
-import type { StatusDocument, WorkerHistory } from '@fleet/core/contracts';
+import type { StatusDocument, WorkerHistory } from '@fleet/core/contracts/data';
 
 const HOUR_MS = 3_600_000;
 const STEP_MS = 60_000;

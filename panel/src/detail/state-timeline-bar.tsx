@@ -1,4 +1,4 @@
-import type { StateChange } from '@fleet/core/contracts';
+import type { StateChange } from '@fleet/core/contracts/data';
 import { STATUS_COLORS } from '../status-visuals.js';
 
 export interface StateTimelineBarProps {

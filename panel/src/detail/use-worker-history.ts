@@ -1,4 +1,4 @@
-import { type WorkerHistory, workerHistoryUrl } from '@fleet/core/contracts';
+import { type WorkerHistory, workerHistoryUrl } from '@fleet/core/contracts/data';
 import { useEffect, useState } from 'react';
 import type { MockState } from '../mock-documents.js';
 import type { StatusStore } from '../status-store.js';

@@ -1,4 +1,4 @@
-import type { WorkerHistory, WorkerStatus } from '@fleet/core/contracts';
+import type { WorkerHistory, WorkerStatus } from '@fleet/core/contracts/data';
 import { useEffect, useId, useRef } from 'react';
 import type { MockState } from '../mock-documents.js';
 import type { StatusStore } from '../status-store.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_HOSTS, type HostStatus } from '@fleet/core/contracts';
+import { DEFAULT_HOSTS, type HostStatus } from '@fleet/core/contracts/data';
 import { useMemo } from 'react';
 import { groupTally } from '../scene/group-tally.js';
 import { pipeView } from '../scene/pipe-view.js';

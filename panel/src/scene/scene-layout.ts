@@ -1,4 +1,4 @@
-import { type LinkType, WORKER_KIND_TABLE } from '@fleet/core/contracts';
+import { type LinkType, WORKER_KIND_TABLE } from '@fleet/core/contracts/data';
 
 /** A point in scene units: x to the right, y up, z towards the viewer. */
 export type Vec3 = readonly [number, number, number];

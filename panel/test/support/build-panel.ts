@@ -32,6 +32,8 @@ export default function buildPanelWhenStale(): void {
     'tsconfig.lib.json',
     'package.json',
     '../core/src/contracts',
+    // vite.config.ts takes its aliases from there.
+    '../vitest.shared.ts',
   ].map((path) => newestMtime(join(PANEL_DIR, path)));
   const built = OUTPUTS.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0));
   if (Math.min(...built) >= Math.max(...sources)) return;
