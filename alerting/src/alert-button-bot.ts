@@ -130,7 +130,10 @@ export class AlertButtonBot {
           await finish(
             'already_done',
             incident.worker,
-            t.answers.alreadyAcked(pressedBy(outcome.record), clockTime(outcome.record.at)),
+            t.answers.alreadyAcked(
+              pressedBy(outcome.record),
+              clockTime(outcome.record.at, this.options.timeZone),
+            ),
           );
           return true;
         }
@@ -158,10 +161,10 @@ export class AlertButtonBot {
         outcome.done ? 'done' : 'already_done',
         incident.worker,
         outcome.done
-          ? t.answers.silenced(incident.worker, clockTime(until))
+          ? t.answers.silenced(incident.worker, clockTime(until, this.options.timeZone))
           : t.answers.alreadySilenced(
               pressedBy(outcome.record),
-              clockTime(outcome.record.until ?? until),
+              clockTime(outcome.record.until ?? until, this.options.timeZone),
             ),
       );
       return true;
@@ -218,7 +221,12 @@ export class AlertButtonBot {
   ): { text: string; keyboard: SentAlert['keyboard'] } {
     const acked = alert.incidents.filter((id) => acks[id]);
     const lines = acked.map((id) =>
-      acknowledgedLine(this.workerOf(id), acks[id] as PressRecord, this.options.lang),
+      acknowledgedLine(
+        this.workerOf(id),
+        acks[id] as PressRecord,
+        this.options.lang,
+        this.options.timeZone,
+      ),
     );
     const added = alert.parseMode === 'html' ? lines.join('\n') : htmlToPlain(lines.join('\n'));
     const room = TELEGRAM_MAX_CHARS - added.length - 2;

@@ -163,26 +163,30 @@ export function renderDetails(
   const beat =
     alert?.lastBeatSeenAt ??
     (status.last_beat_age_s === null ? null : now - status.last_beat_age_s * 1000);
-  if (beat !== null) lines.push(t.lastBeat(clockTime(beat), duration(now - beat)));
+  if (beat !== null) lines.push(t.lastBeat(clockTime(beat, timeZone), duration(now - beat)));
   if (alert?.status === 'down' && alert.downSince !== null) {
-    lines.push(t.downSince(clockTime(alert.downSince), duration(now - alert.downSince)));
+    lines.push(t.downSince(clockTime(alert.downSince, timeZone), duration(now - alert.downSince)));
   }
   if (status.queue !== null) {
     lines.push(t.queue(status.queue_depth, status.dead_letter, status.processing));
   }
   if (details.silencedUntil !== null && details.silencedUntil > now) {
-    lines.push(t.silenced(clockTime(details.silencedUntil)));
+    lines.push(t.silenced(clockTime(details.silencedUntil, timeZone)));
   }
   const window = status.maintenance;
   if (window) {
     const what = `#${escapeHtml(clip(window.id, 40))} ${escapeHtml(clip(window.target, 200))}`;
-    lines.push(t.maintenance(what, clockTime(Date.parse(window.until))));
+    lines.push(t.maintenance(what, clockTime(Date.parse(window.until), timeZone)));
   }
   for (const incident of details.incidents) {
     const parts = [
-      t.incident(incidentText(incident.kind, name, lang), clockTime(incident.openedAt)),
-      incident.ack ? t.ackedBy(presser(incident.ack), clockTime(incident.ack.at)) : t.notAcked,
-      ...(incident.escalatedAt !== null ? [t.escalated(clockTime(incident.escalatedAt))] : []),
+      t.incident(incidentText(incident.kind, name, lang), clockTime(incident.openedAt, timeZone)),
+      incident.ack
+        ? t.ackedBy(presser(incident.ack), clockTime(incident.ack.at, timeZone))
+        : t.notAcked,
+      ...(incident.escalatedAt !== null
+        ? [t.escalated(clockTime(incident.escalatedAt, timeZone))]
+        : []),
     ];
     lines.push(parts.join(' · '));
   }

@@ -345,15 +345,23 @@ export function renderEscalation(
   return splitLines(lines).map((html) => ({ html, plain: htmlToPlain(html) }));
 }
 
-/** `14:03 KST`: the team's clock (Asia/Seoul), for who pressed what when. */
-export function clockTime(at: number): string {
-  const time = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Seoul',
+/**
+ * Zone names for the team's clock that Intl spells only as an offset (it says `GMT+9` for Seoul):
+ * the names people there read.
+ */
+const ZONE_NAMES: Readonly<Record<string, string>> = { 'Asia/Seoul': 'KST', 'Asia/Tokyo': 'JST' };
+
+/** `14:03 KST` / `01:03 EST`: who pressed what when, on the clock of `ALERT_TIME_ZONE`. */
+export function clockTime(at: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-  }).format(at);
-  return `${time} KST`;
+    timeZoneName: 'short',
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
+  return `${part('hour')}:${part('minute')} ${ZONE_NAMES[timeZone] ?? part('timeZoneName')}`;
 }
 
 /** Who pressed: `@name`, or the user id when the user has no username (plain text). */
@@ -367,6 +375,11 @@ export function presser(record: Pick<PressRecord, 'userId' | 'userName'>): strin
 }
 
 /** The line an acknowledgement adds to its alert (HTML). */
-export function acknowledgedLine(worker: string, record: PressRecord, lang: Lang): string {
-  return `<b>${TEXTS[lang].acknowledged(workerName(worker), presser(record), clockTime(record.at))}</b>`;
+export function acknowledgedLine(
+  worker: string,
+  record: PressRecord,
+  lang: Lang,
+  timeZone: string,
+): string {
+  return `<b>${TEXTS[lang].acknowledged(workerName(worker), presser(record), clockTime(record.at, timeZone))}</b>`;
 }

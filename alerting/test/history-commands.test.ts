@@ -1,5 +1,5 @@
 import { alertingKeys, DEFAULT_ALERT_KEY_PREFIX } from '@fleet/core/contracts';
-import { CHAT, eventually, FakeTelegramServer, TEST_TOKEN } from '@fleet/testing';
+import { CHAT, FakeTelegramServer, TEST_TOKEN } from '@fleet/testing';
 import {
   afterChecks,
   CapturedLog,

@@ -4,7 +4,7 @@ import { formatDuration, parseDuration } from '../src/duration.js';
 import type { AlertEvent } from '../src/evaluate-check.js';
 import { escapeHtml, htmlToPlain, TELEGRAM_MAX_CHARS } from '../src/html.js';
 import type { Lang } from '../src/lang.js';
-import { renderAlertMessages } from '../src/messages.js';
+import { clockTime, renderAlertMessages } from '../src/messages.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
 
@@ -462,5 +462,17 @@ describe('html', () => {
   ])('escapeHtml(%j) round-trips through htmlToPlain', (text, escaped) => {
     expect(escapeHtml(text)).toBe(escaped);
     expect(htmlToPlain(escapeHtml(text))).toBe(text);
+  });
+});
+
+describe('clockTime: who pressed what when, on the ALERT_TIME_ZONE clock', () => {
+  it.each([
+    ['Asia/Seoul', '2026-01-15T05:03:00Z', '14:03 KST'],
+    ['America/New_York', '2026-01-15T05:03:00Z', '00:03 EST'],
+    ['America/New_York', '2026-07-15T05:03:00Z', '01:03 EDT'],
+    ['Europe/Berlin', '2026-07-15T05:03:00Z', '07:03 GMT+2'],
+    ['UTC', '2026-07-15T23:59:00Z', '23:59 UTC'],
+  ])('%s at %s reads %s', (zone, at, expected) => {
+    expect(clockTime(Date.parse(at), zone)).toBe(expected);
   });
 });
