@@ -37,7 +37,8 @@ RUN --mount=type=secret,id=npm_ca,required=false \
   && npm ci --no-audit --no-fund
 # The sources the build reads, and nothing else: an edit elsewhere (docs, dashboards, the rules)
 # leaves this stage cached.
-COPY tsconfig.base.json ./
+# vitest.shared.ts: the panel's Vite config takes the workspace aliases from it.
+COPY tsconfig.base.json vitest.shared.ts ./
 COPY core core
 COPY exporter exporter
 COPY alerting alerting
